@@ -1,0 +1,1 @@
+"""One module per CLI subcommand; see lstm_sym/cli.py for the protocol."""
