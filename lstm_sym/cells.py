@@ -395,6 +395,7 @@ def build_cell(
     h: str | None = None,
     gru_form: str = "after",
     proj: bool = False,
+    nonlinearity: str = "tanh",
 ) -> Cell:
     """Build any cell by name with the CLI's options.
 
@@ -422,5 +423,6 @@ def build_cell(
     if kind == "gru":
         return gru_cell(form=gru_form, bias=bias)
     if kind == "rnn":
-        return rnn_cell(bias=bias)
+        _check(nonlinearity, ("tanh", "relu"), "--nonlinearity")
+        return rnn_cell(bias=bias, activation=nonlinearity)
     return ffn_layer(bias=bias)

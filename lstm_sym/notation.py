@@ -72,6 +72,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "identity": Activation("identity", lambda e: e, None),
     "sigmoid": Activation("sigmoid", sigma, "σ"),
     "tanh": Activation("tanh", sp.tanh, "tanh"),
+    "relu": Activation("relu", lambda e: sp.Max(0, e), "relu"),
     "g": Activation("g", g_generic, "g"),
     "h": Activation("h", h_generic, "h"),
 }
