@@ -31,8 +31,12 @@ def _accumulate(adj: Env, name: str, grad: np.ndarray, like: np.ndarray) -> None
     adj[name] = adj[name] + grad if name in adj else grad
 
 
-def compile_expr(expr: sp.Basic) -> tuple[Forward, Backward]:
+def compile_expr(expr: sp.Basic, out_name: str | None = None) -> tuple[Forward, Backward]:
     """Forward and backward functions of one right-hand side.
+
+    `out_name` names the equation when `expr` is its whole right-hand side: an
+    activation's derivative then reuses the stored output (σ' = y(1 − y)) instead
+    of computing the activation again.
 
     >>> from lstm_sym.backends import FLOAT
     >>> W, x = sp.MatrixSymbol("W", 1, 2), sp.MatrixSymbol("x", 2, 1)
@@ -115,7 +119,8 @@ def compile_expr(expr: sp.Basic) -> tuple[Forward, Backward]:
 
         def bwd(env, be, g, adj):
             x = afwd(env, be)
-            abwd(env, be, g * be.dact[fname](x, be.act[fname](x)), adj)
+            y = env[out_name] if out_name else be.act[fname](x)
+            abwd(env, be, g * be.dact[fname](x, y), adj)
 
         return fwd, bwd
 
@@ -133,7 +138,7 @@ class Program:
 
     @classmethod
     def of(cls, cell: Cell) -> "Program":
-        compiled = [compile_expr(eq.rhs) for eq in cell.equations]
+        compiled = [compile_expr(eq.rhs, eq.name) for eq in cell.equations]
         return cls(cell, tuple(eq.name for eq in cell.equations),
                    tuple(f for f, _ in compiled), tuple(b for _, b in compiled))
 

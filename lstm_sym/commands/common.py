@@ -57,3 +57,20 @@ def spec_from_args(args: argparse.Namespace) -> NetworkSpec:
         layers=getattr(args, "layers", 1), bidirectional=getattr(args, "bidirectional", False),
         proj=getattr(args, "proj", None) is not None,
     )
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Where a trace or gradient gets its model and inputs from."""
+    src = parser.add_argument_group("model and inputs")
+    src.add_argument("--example", default=None, metavar="NAME",
+                     help="a built-in example: lecture-worked, lecture-memory")
+    src.add_argument("--cell", choices=("lecture", "lstm", "gru", "rnn"), default=None,
+                     help="the cell (default: the weights file's; PyTorch weights: inferred)")
+    src.add_argument("--weights", metavar="FILE",
+                     help="our weights JSON or a PyTorch state_dict saved as JSON")
+    src.add_argument("--inputs", metavar="FILE",
+                     help="JSON: a list of time steps, each a list of numbers (or a batch)")
+    src.add_argument("--h0", metavar="FILE", help="JSON initial h (default zeros)")
+    src.add_argument("--c0", metavar="FILE", help="JSON initial c (default zeros)")
+    src.add_argument("--gates", choices=("exact", "ideal", "float"), default="exact",
+                     help="exact (mpmath), ideal (0/1 gates) or float (float64) (default exact)")
