@@ -1,0 +1,183 @@
+"""When two answers count as the same (STACK's answer tests, as a vocabulary).
+
+* numbers: **NumAbsolute** (``abs``), **NumRelative** (``rel``) and
+  **NumSigFigs** (``sigfigs``); a value passes if it meets any tolerance that
+  is set, and always if it equals the target to 50 digits.
+* integers: exact equality of rationals (``4*10``, ``40.0`` and ``80/2`` are 40).
+* expressions: **AlgEquiv**, decided as follows.
+
+  1. Identical trees (after reading) are equal.
+  2. Both sides are evaluated at reproducible random points
+     (:class:`~lstm_sym.checker.numeric.Sampler`) with 50 significant digits;
+     points where either side has no real value are skipped. One point where
+     they differ by more than 1e-30 relative proves them different; agreement
+     at ``REQUIRED_POINTS`` = 8 points accepts them.
+  3. If too few points are usable (the key's expression is undefined almost
+     everywhere we look), SymPy decides whether ``expected - answer``
+     simplifies to zero, in the sandbox with a time limit.
+
+  **False-accept bound.** If ``expected - answer`` is, after clearing
+  denominators, a non-zero polynomial of total degree d in the variables,
+  each sample point is a root with probability at most d / N with
+  N ≈ 5.4·10^7 values per coordinate (Schwartz–Zippel), so a wrong answer is
+  accepted with probability at most (d / N)^8 — below 10^-40 for d ≤ 100.
+  For expressions with exp, σ and tanh the same argument applies to the
+  analytic difference but is not a proof; the residual risk is a difference
+  smaller than 1e-30 relative at every sampled magnitude 0.01 … 10 (for
+  instance σ(1000·x) against its saturated value), which no realistic
+  student answer produces.
+
+>>> tol = Tolerance.from_key({"abs": 0.01, "rel": 0.0, "sigfigs": None})
+>>> within_tolerance(to_real(Fraction(7)), to_real(Fraction(699966, 100000)), tol)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+
+from lstm_sym.checker.nodes import Node
+from lstm_sym.checker.numeric import (
+    CTX,
+    Real,
+    Sampler,
+    TooComplex,
+    Undefined,
+    close,
+    evaluate,
+    to_real,
+)
+from lstm_sym.errors import UserError
+
+REQUIRED_POINTS = 8
+MAX_POINTS = 40
+_SLACK = Fraction(1, 10**40)  # so a tolerance of 0.01 accepts |difference| = 0.01 exactly
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Allowed distance for numbers; all zero/None means exact (to 50 digits)."""
+
+    abs: Fraction = Fraction(0)
+    rel: Fraction = Fraction(0)
+    sigfigs: int | None = None
+
+    @classmethod
+    def from_key(cls, spec: Mapping[str, object] | None, where: str = "tolerance") -> Tolerance:
+        """Read a key's tolerance dict; defaults to exact when `spec` is None.
+
+        >>> Tolerance.from_key({"rel": 1e-3})
+        Tolerance(abs=Fraction(0, 1), rel=Fraction(1, 1000), sigfigs=None)
+        """
+        if spec is None:
+            return cls()
+        if not isinstance(spec, Mapping):
+            raise UserError(f"{where}: expected an object with abs, rel, sigfigs")
+        try:
+            # str() first: 0.01 means the decimal 0.01, not the binary float near it.
+            absolute = Fraction(str(spec.get("abs") or 0))
+            relative = Fraction(str(spec.get("rel") or 0))
+            sigfigs = spec.get("sigfigs")
+            sigfigs = None if sigfigs in (None, 0) else int(sigfigs)
+        except (TypeError, ValueError) as exc:
+            raise UserError(f"{where}: {exc}") from None
+        if absolute < 0 or relative < 0 or (sigfigs is not None and not 1 <= sigfigs <= 50):
+            raise UserError(f"{where}: abs and rel must be >= 0, sigfigs between 1 and 50")
+        return cls(absolute, relative, sigfigs)
+
+
+def round_sigfigs(value: Real, figures: int) -> tuple[int, int]:
+    """`value` rounded to `figures` significant figures, as (mantissa, exponent).
+
+    >>> round_sigfigs(to_real(Fraction(73106, 100000)), 3)
+    (731, -3)
+    """
+    if not value:
+        return (0, 0)
+    exponent = int(CTX.floor(CTX.log10(abs(value)))) - figures + 1
+    mantissa = int(CTX.floor(abs(value) / CTX.mpf(10) ** exponent + CTX.mpf(0.5)))
+    if mantissa >= 10**figures:  # 9.996 -> 10.0: renormalise the carry
+        mantissa, exponent = mantissa // 10, exponent + 1
+    return (mantissa if value > 0 else -mantissa, exponent)
+
+
+def within_tolerance(value: Real, target: Real, tolerance: Tolerance) -> bool:
+    """True if `value` passes any tolerance that is set (or equals `target`)."""
+    if close(value, target):
+        return True
+    distance = abs(value - target)
+    slack = to_real(_SLACK) * max(1, abs(target))
+    if tolerance.abs and distance <= to_real(tolerance.abs) + slack:
+        return True
+    if tolerance.rel and distance <= to_real(tolerance.rel) * abs(target) + slack:
+        return True
+    if tolerance.sigfigs:
+        return round_sigfigs(value, tolerance.sigfigs) == round_sigfigs(target, tolerance.sigfigs)
+    return False
+
+
+class Match(Enum):
+    """Outcome of comparing two expressions."""
+
+    EQUAL = "equal"
+    DIFFERENT = "different"
+    UNKNOWN = "unknown"  # too few usable points: ask SymPy
+    NOWHERE_DEFINED = "nowhere_defined"  # the answer has no real value where the key does
+    TOO_COMPLEX = "too_complex"  # the answer overflows where the key is fine
+
+
+class ExpressionTarget:
+    """An expected expression with its values at the sample points, computed once."""
+
+    def __init__(self, node: Node, sampler: Sampler) -> None:
+        self.node = node
+        self.sampler = sampler
+        self._values: list[Real | None] = []
+
+    def value_at(self, index: int) -> Real | None:
+        while len(self._values) <= index:
+            env, funcs = self.sampler.point(len(self._values))
+            try:
+                self._values.append(evaluate(self.node, env, funcs))
+            except (Undefined, TooComplex):
+                self._values.append(None)
+        return self._values[index]
+
+
+def compare_expressions(target: ExpressionTarget, answer: Node) -> Match:
+    """Decide AlgEquiv numerically (see the module docstring for the bound).
+
+    >>> from lstm_sym.checker.parse import Names, parse_answer
+    >>> names = Names.declare(["x"])
+    >>> sampler = Sampler(("x",), {}, seed=1)
+    >>> target = ExpressionTarget(parse_answer("(x+1)^2", names), sampler)
+    >>> compare_expressions(target, parse_answer("x^2+2x+1", names))
+    <Match.EQUAL: 'equal'>
+    """
+    if answer == target.node:
+        return Match.EQUAL
+    agree = undefined = overflow = 0
+    for index in range(MAX_POINTS):
+        expected = target.value_at(index)
+        if expected is None:
+            continue
+        env, funcs = target.sampler.point(index)
+        try:
+            value = evaluate(answer, env, funcs)
+        except Undefined:
+            undefined += 1
+        except TooComplex:
+            overflow += 1
+        else:
+            if not close(expected, value):
+                return Match.DIFFERENT
+            agree += 1
+            if agree >= REQUIRED_POINTS:
+                return Match.EQUAL
+        if not agree and undefined + overflow >= REQUIRED_POINTS:
+            # Bail out early so a hostile answer costs 8 evaluations, not 40.
+            return Match.TOO_COMPLEX if overflow > undefined else Match.NOWHERE_DEFINED
+    return Match.UNKNOWN

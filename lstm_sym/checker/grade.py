@@ -1,0 +1,242 @@
+"""Grade one answer against a compiled question, producing a Verdict.
+
+Everything here runs in-process and is bounded by the parser's limits and the
+guarded evaluator. The one step that may need SymPy (an expression our
+numeric test cannot decide) comes back as a :class:`Pending` call for the
+sandbox, so a batch can send all of them to the workers at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from lstm_sym.checker.equivalence import Match, compare_expressions, within_tolerance
+from lstm_sym.checker.feedback import join, message
+from lstm_sym.checker.nodes import Node, to_text
+from lstm_sym.checker.numeric import Real, TooComplex, Undefined
+from lstm_sym.checker.parse import ParseError, parse_answer
+from lstm_sym.checker.question import (
+    CompiledQuestion,
+    Misconception,
+    as_integer,
+    choice_label,
+    read_choice,
+    read_rational_or_real,
+    read_real,
+    split_vector,
+)
+from lstm_sym.checker.sandbox import Call, Outcome
+from lstm_sym.checker.symbolic import simplifies_to_zero
+from lstm_sym.checker.verdict import Verdict
+
+_DECIMAL_COMMA = re.compile(r"\s*[-+−]?\d+,\d+\s*")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A verdict that needs one sandboxed SymPy call to finish."""
+
+    call: Call
+    finish: Callable[[Outcome], Verdict]
+
+
+class _Grader:
+    """Builds verdicts for one (question, answer, language)."""
+
+    def __init__(self, question: CompiledQuestion, answer: str, lang: str) -> None:
+        self.q = question
+        self.answer = answer
+        self.lang = lang
+
+    # -- verdicts ---------------------------------------------------------
+    def say(self, code: str, **params: object) -> str:
+        return message(code, self.lang, **params)
+
+    def invalid(self, feedback: str, parsed: str | None = None) -> Verdict:
+        return Verdict(False, False, 0.0, feedback, self.q.revealed, parsed, None)
+
+    def correct(self, parsed: str) -> Verdict:
+        return Verdict(True, True, 1.0, self.say("correct"), self.q.revealed, parsed, None)
+
+    def wrong(self, feedback: str, parsed: str, score: float = 0.0) -> Verdict:
+        return Verdict(True, False, score, self.with_reveal(feedback), self.q.revealed, parsed)
+
+    def mistaken(self, misconception: Misconception, parsed: str) -> Verdict:
+        feedback = self.with_reveal(misconception.feedback or self.say(f"incorrect_{self.q.kind}"))
+        return Verdict(True, False, 0.0, feedback, self.q.revealed, parsed, misconception.id)
+
+    def with_reveal(self, feedback: str) -> str:
+        if not self.q.reveal:
+            return feedback
+        return join(feedback, self.say("reveal", expected=self.q.answer_text))
+
+    def unreadable(self, exc: Exception, entry: int | None = None) -> Verdict:
+        """The verdict for an answer (or vector entry) we could not evaluate."""
+        if isinstance(exc, ParseError):
+            feedback = self.say(exc.code, **exc.params)
+            if exc.code == "unknown_name":
+                feedback = join(feedback, self.allowed_names())
+            elif exc.code == "unexpected_token" and _DECIMAL_COMMA.fullmatch(self.answer):
+                feedback = join(feedback, self.say("decimal_comma"))
+        elif isinstance(exc, Undefined):
+            feedback = self.say("no_real_value")
+        else:
+            feedback = self.say("too_complex")
+        if entry is not None and not isinstance(exc, TooComplex):
+            feedback = self.say("vector_entry", index=entry + 1, detail=feedback)
+        return self.invalid(feedback)
+
+    def allowed_names(self) -> str:
+        variables = self.q.names.variables
+        if not variables and self.q.kind in ("number", "integer", "vector"):
+            return self.say("no_names")
+        shown = list(variables) + [f"{name}(…)" for name in self.q.names.function_names]
+        shown += ["e", "exp", "σ", "tanh", "ln", "sqrt", "abs"]
+        return self.say("allowed_names", names=", ".join(shown))
+
+    # -- kinds ------------------------------------------------------------
+    def grade(self) -> Verdict | Pending:
+        if not self.answer.strip():
+            return self.invalid(self.say("empty"))
+        try:
+            return getattr(self, f"grade_{self.q.kind}")()
+        except (ParseError, Undefined, TooComplex) as exc:
+            return self.unreadable(exc)
+
+    def grade_number(self) -> Verdict:
+        value, node = read_real(self.answer, self.q.names)
+        parsed = to_text(node)
+        tolerance = self.q.tolerance
+        if any(within_tolerance(value, target, tolerance) for target in self.q.correct):
+            return self.correct(parsed)
+        for misconception in self.q.misconceptions:
+            if within_tolerance(value, misconception.target, tolerance):
+                return self.mistaken(misconception, parsed)
+        return self.wrong(self.say("incorrect_number"), parsed)
+
+    def grade_integer(self) -> Verdict:
+        value, node = read_rational_or_real(self.answer, self.q.names)
+        parsed = to_text(node)
+        integer = as_integer(value)
+        if integer is None:
+            return self.wrong(self.say("not_integer"), parsed)
+        if Fraction(integer) in self.q.correct:
+            return self.correct(parsed)
+        for misconception in self.q.misconceptions:
+            if misconception.target == integer:
+                return self.mistaken(misconception, parsed)
+        return self.wrong(self.say("incorrect_integer"), parsed)
+
+    def grade_expression(self) -> Verdict | Pending:
+        node = parse_answer(self.answer, self.q.names)
+        parsed = to_text(node)
+        unknown = None
+        outcomes = []
+        for target in self.q.correct:
+            outcome = compare_expressions(target, node)
+            if outcome is Match.EQUAL:
+                return self.correct(parsed)
+            if outcome is Match.UNKNOWN and unknown is None:
+                unknown = target
+            outcomes.append(outcome)
+        if unknown is not None:
+            call = (simplifies_to_zero, (unknown.node, node))
+            return Pending(call, lambda result: self.after_sympy(result, node, parsed))
+        return self.expression_wrong(node, parsed, outcomes[0])
+
+    def after_sympy(self, result: Outcome, node: Node, parsed: str) -> Verdict:
+        if result.status == "ok" and result.value is True:
+            return self.correct(parsed)
+        if result.status != "ok":
+            return self.invalid(self.say("too_complex"), parsed)
+        return self.expression_wrong(node, parsed, Match.DIFFERENT)
+
+    def expression_wrong(self, node: Node, parsed: str, outcome: Match) -> Verdict:
+        if outcome is Match.TOO_COMPLEX:
+            return self.invalid(self.say("too_complex"), parsed)
+        for misconception in self.q.misconceptions:
+            if compare_expressions(misconception.target, node) is Match.EQUAL:
+                return self.mistaken(misconception, parsed)
+        if outcome is Match.NOWHERE_DEFINED:
+            return self.wrong(self.say("nowhere_defined"), parsed)
+        return self.wrong(self.say("incorrect_expression"), parsed)
+
+    def grade_vector(self) -> Verdict:
+        entries = split_vector(self.answer)
+        values: list[Any] = []
+        for index, (entry, offset) in enumerate(entries):
+            try:
+                values.append(self.read_entry(entry))
+            except ParseError as exc:
+                if "pos" in exc.params:
+                    exc.params["pos"] += offset
+                return self.unreadable(exc, index)
+            except (Undefined, TooComplex) as exc:
+                return self.unreadable(exc, index)
+        parsed = "[" + ", ".join(text for _, text in values) + "]"
+        want = len(self.q.correct[0])
+        if len(values) != want:
+            return self.wrong(self.say("wrong_length", got=len(values), want=want), parsed)
+        best: list[bool] = []
+        for target in self.q.correct:
+            if len(target) != len(values):
+                continue
+            right = [self.entry_matches(value, t) for (value, _), t in zip(values, target)]
+            if all(right):
+                return self.correct(parsed)
+            best = max(best, right, key=sum) if best else right
+        for misconception in self.q.misconceptions:
+            target = misconception.target
+            if len(target) == len(values) and all(
+                self.entry_matches(value, t) for (value, _), t in zip(values, target)
+            ):
+                return self.mistaken(misconception, parsed)
+        wrong = [str(i + 1) for i, ok in enumerate(best) if not ok]
+        feedback = self.say(
+            "incorrect_vector", wrong=len(wrong), total=len(best), positions=", ".join(wrong)
+        )
+        return self.wrong(feedback, parsed, score=round(sum(best) / len(best), 6))
+
+    def read_entry(self, entry: str) -> tuple[Real | Node, str]:
+        if self.q.symbolic_entries:
+            node = parse_answer(entry, self.q.names)
+            return node, to_text(node)
+        value, node = read_real(entry, self.q.names)
+        return value, to_text(node)
+
+    def entry_matches(self, value: Real | Node, target: Any) -> bool:
+        if self.q.symbolic_entries:
+            return compare_expressions(target, value) is Match.EQUAL
+        return within_tolerance(value, target, self.q.tolerance)
+
+    def grade_choice(self) -> Verdict:
+        index = read_choice(self.answer, self.q.choices)
+        choices = self.q.choices
+        if index is None:
+            options = ", ".join(choice_label(i) for i in range(len(choices or ())))
+            shown = self.answer.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            return self.invalid(self.say("unknown_choice", answer=shown, options=options or "—"))
+        parsed = f"{choice_label(index)}) {choices[index]}" if choices else str(index)
+        if index in self.q.correct:
+            return self.correct(parsed)
+        for misconception in self.q.misconceptions:
+            if misconception.target == index:
+                return self.mistaken(misconception, parsed)
+        return self.wrong(self.say("incorrect_choice"), parsed)
+
+
+def grade(question: CompiledQuestion, answer: str, lang: str = "en") -> Verdict | Pending:
+    """A verdict, or a :class:`Pending` SymPy call that will produce one.
+
+    >>> from lstm_sym.checker.question import compile_question
+    >>> q = compile_question({"id": "q", "kind": "number", "answer": "0.5"})
+    >>> grade(q, "σ(0)").correct
+    True
+    """
+    return _Grader(question, answer, lang).grade()
+

@@ -1,0 +1,267 @@
+"""Evaluate parsed answers with guarded arithmetic: exact rationals or 50-digit mpmath.
+
+Every operation checks the size of what it would produce before producing it,
+so no answer can make evaluation slow: exact powers stop at
+``limits.MAX_EXACT_BITS``, real values beyond 2^``limits.MAX_MAGNITUDE_BITS``
+raise :class:`TooComplex`, and values too small to matter flush to zero.
+Evaluation uses a private mpmath context, so the global ``mpmath.mp``
+precision other modules rely on is never touched.
+
+>>> from lstm_sym.checker.nodes import num
+>>> exact_value(("pow", num(2), num(10)))
+Fraction(1024, 1)
+>>> float(evaluate(("call", "sigma", (num(0),)), {}))
+0.5
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+import mpmath
+
+from lstm_sym.checker import limits
+from lstm_sym.checker.nodes import Node
+
+CTX = mpmath.MPContext()
+CTX.dps = 50
+Real = mpmath.mpf  # values are elements of CTX, typed loosely as mpf
+RealFunction = Callable[..., "mpmath.mpf"]
+
+
+class Undefined(ArithmeticError):
+    """The value is not a real number here (x/0, ln(-1), sqrt(-1))."""
+
+
+class TooComplex(ArithmeticError):
+    """The value is too large to compute within our bounds."""
+
+
+def exact_value(node: Node) -> Fraction | None:
+    """The exact rational value of `node`, or None if it is not a plain rational.
+
+    Raises :class:`Undefined` on division by zero and :class:`TooComplex` for
+    an exact power that would be too large.
+    """
+    kind = node[0]
+    if kind == "num":
+        return node[1]
+    if kind == "neg":
+        inner = exact_value(node[1])
+        return None if inner is None else -inner
+    if kind == "sum":
+        total = Fraction(0)
+        for sign, term in node[1]:
+            value = exact_value(term)
+            if value is None:
+                return None
+            total = total + value if sign == "+" else total - value
+            _check_exact(total)
+        return total
+    if kind == "prod":
+        total = Fraction(1)
+        for op, factor in node[1]:
+            value = exact_value(factor)
+            if value is None:
+                return None
+            if op == "/" and value == 0:
+                raise Undefined("division by zero")
+            total = total * value if op == "*" else total / value
+            _check_exact(total)
+        return total
+    if kind == "pow":
+        base, exponent = exact_value(node[1]), exact_value(node[2])
+        if base is None or exponent is None or exponent.denominator != 1:
+            return None
+        if base == 0 and exponent < 0:
+            raise Undefined("division by zero")
+        if base in (0, 1) or exponent == 0:
+            return Fraction(1) if exponent == 0 else base
+        bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+        if abs(exponent.numerator) * bits > limits.MAX_EXACT_BITS:
+            return None  # too big to be exact; the real evaluator decides if it is too big at all
+        return base**exponent.numerator
+    return None
+
+
+def _check_exact(value: Fraction) -> None:
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > limits.MAX_EXACT_BITS:
+        raise TooComplex("exact value too large")
+
+
+def to_real(value: Fraction | int) -> Real:
+    """A rational as a 50-digit real."""
+    value = Fraction(value)
+    return CTX.mpf(value.numerator) / value.denominator
+
+
+def _guard(value: Real) -> Real:
+    """Reject huge values, flush negligible ones to zero."""
+    if not value:
+        return value
+    magnitude = CTX.mag(value)
+    if magnitude > limits.MAX_MAGNITUDE_BITS:
+        raise TooComplex("value too large")
+    if magnitude < -limits.MAX_MAGNITUDE_BITS:
+        return CTX.zero
+    return value
+
+
+def _power(base: Real, exponent: Real) -> Real:
+    if not base:
+        if exponent > 0:
+            return CTX.zero
+        if exponent == 0:
+            return CTX.one
+        raise Undefined("division by zero")
+    if base < 0 and exponent != CTX.floor(exponent):
+        raise Undefined("fractional power of a negative number")
+    size = exponent * CTX.log(abs(base), 2)
+    if size > limits.MAX_MAGNITUDE_BITS:
+        raise TooComplex("power too large")
+    if size < -limits.MAX_MAGNITUDE_BITS:
+        return CTX.zero
+    result = CTX.power(base, exponent)
+    if not isinstance(result, CTX.mpf):
+        raise Undefined("not real")
+    return _guard(result)
+
+
+def _exp(t: Real) -> Real:
+    if t > limits.MAX_EXP_ARGUMENT:
+        raise TooComplex("exp overflow")
+    if t < -limits.MAX_EXP_ARGUMENT:
+        return CTX.zero
+    return CTX.exp(t)
+
+
+def _sigma(t: Real) -> Real:
+    # Same guards as exp, but saturation is an honest value here, not an overflow.
+    if t > limits.MAX_EXP_ARGUMENT:
+        return CTX.one
+    if t < -limits.MAX_EXP_ARGUMENT:
+        return CTX.zero
+    return 1 / (1 + CTX.exp(-t))
+
+
+def _tanh(t: Real) -> Real:
+    if abs(t) > 1000:  # tanh(1000) = 1 - 2e-869, exactly 1 at our precision
+        return CTX.one if t > 0 else -CTX.one
+    return CTX.tanh(t)
+
+
+def _ln(t: Real) -> Real:
+    if t <= 0:
+        raise Undefined("logarithm of a non-positive number")
+    return CTX.ln(t)
+
+
+def _sqrt(t: Real) -> Real:
+    if t < 0:
+        raise Undefined("square root of a negative number")
+    return CTX.sqrt(t)
+
+
+BUILTIN_FUNCTIONS: dict[str, RealFunction] = {
+    "sigma": _sigma, "exp": _exp, "tanh": _tanh, "ln": _ln, "sqrt": _sqrt, "abs": abs,
+}  # fmt: skip
+
+
+def evaluate(
+    node: Node,
+    env: Mapping[str, Real],
+    functions: Mapping[str, RealFunction] | None = None,
+) -> Real:
+    """The real value of `node` with variables from `env` and unspecified
+    functions from `functions`.
+
+    Raises :class:`Undefined` or :class:`TooComplex`; a missing variable or
+    function is a KeyError (our bug, not the student's).
+
+    >>> float(evaluate(("pow", ("var", "x"), ("num", Fraction(1, 2), "1/2")), {"x": to_real(4)}))
+    2.0
+    """
+    kind = node[0]
+    if kind == "num":
+        return to_real(node[1])
+    if kind == "var":
+        return env[node[1]]
+    if kind == "const":
+        return +CTX.e if node[1] == "e" else +CTX.pi
+    if kind == "neg":
+        return -evaluate(node[1], env, functions)
+    if kind == "sum":
+        total = CTX.zero
+        for sign, term in node[1]:
+            value = evaluate(term, env, functions)
+            total = _guard(total + value if sign == "+" else total - value)
+        return total
+    if kind == "prod":
+        total = CTX.one
+        for op, factor in node[1]:
+            value = evaluate(factor, env, functions)
+            if op == "/" and not value:
+                raise Undefined("division by zero")
+            total = _guard(total * value if op == "*" else total / value)
+        return total
+    if kind == "pow":
+        return _power(evaluate(node[1], env, functions), evaluate(node[2], env, functions))
+    if kind == "call":
+        return _guard(BUILTIN_FUNCTIONS[node[1]](evaluate(node[2][0], env, functions)))
+    if kind == "ufunc":
+        args = [evaluate(arg, env, functions) for arg in node[2]]
+        return _guard((functions or {})[node[1]](*args))
+    raise ValueError(f"not a node: {node!r}")
+
+
+def close(a: Real, b: Real, rel: float = 1e-30) -> bool:
+    """Equal up to rounding noise at 50 digits (relative to max(1, |a|, |b|))."""
+    return abs(a - b) <= rel * max(1, abs(a), abs(b))
+
+
+class Sampler:
+    """Reproducible random points (and random functions) for one question.
+
+    Each coordinate is ±m·10^(j-6) with m uniform in [10^6, 10^7) and j in
+    {-2, -1, 0}: about 5.4·10^7 distinct exact values whose magnitudes spread
+    over 0.01 … 10, so both small-argument and saturated regimes of σ and tanh
+    are visited. An unspecified function g of k arguments becomes
+    a0 + Σ a_i t_i + b·tanh(Σ c_i t_i + d) with fresh random coefficients at
+    every point: two expressions that agree for such random g agree as
+    identities in g.
+    """
+
+    def __init__(self, variables: tuple[str, ...], functions: Mapping[str, int], seed: int):
+        self.variables = variables
+        self.functions = dict(functions)
+        self.rng = random.Random(seed)
+        self.points: list[tuple[dict[str, Real], dict[str, RealFunction]]] = []
+
+    def coordinate(self) -> Real:
+        sign = self.rng.choice((-1, 1))
+        mantissa = self.rng.randrange(10**6, 10**7)
+        return to_real(Fraction(sign * mantissa, 10 ** (6 - self.rng.choice((-2, -1, 0)))))
+
+    def random_function(self, arity: int) -> RealFunction:
+        a = [self.coordinate() for _ in range(arity + 1)]
+        c = [self.coordinate() for _ in range(arity + 1)]
+        b = self.coordinate()
+
+        def g(*args: Real) -> Real:
+            if len(args) != arity:
+                raise Undefined("wrong number of arguments")
+            linear = a[0] + sum(ai * t for ai, t in zip(a[1:], args))
+            inner = c[0] + sum(ci * t for ci, t in zip(c[1:], args))
+            return linear + b * _tanh(inner)
+
+        return g
+
+    def point(self, index: int) -> tuple[dict[str, Real], dict[str, RealFunction]]:
+        """The `index`-th point: variable values and function definitions."""
+        while len(self.points) <= index:
+            env = {name: self.coordinate() for name in self.variables}
+            funcs = {name: self.random_function(k) for name, k in self.functions.items()}
+            self.points.append((env, funcs))
+        return self.points[index]
