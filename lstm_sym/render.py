@@ -1,0 +1,299 @@
+"""Render a :class:`~lstm_sym.worksheet.Worksheet` as Markdown or LaTeX through templates.
+
+Template families follow nbconvert: ``base/worksheet.j2`` lays out the blocks
+(header, instructions, each section's diagram, equations, table, plot and
+questions, worked steps, answer space, footer) and ``markdown/`` and ``latex/``
+override the leaves. Every family uses LaTeX-safe delimiters: ``((* *))`` for
+statements, ``((( )))`` for values, ``((= =))`` for comments.
+
+Escaping is not optional: a value printed without a filter is escaped as plain
+text (a roster name is never TeX or Markdown), ``|prose`` escapes prose and passes
+its ``$…$`` math through, and ``|math`` marks model-made LaTeX as safe. A
+``--templates DIR`` is searched first, by name; its templates may extend the
+built-in ones as ``builtin/<family>/<name>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .i18n import catalogue
+from .pictures import coordinates, latex_to_text
+from .worksheet import Worksheet
+
+FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
+MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j2"}
+DELIMITERS = dict(block_start_string="((*", block_end_string="*))",
+                  variable_start_string="(((", variable_end_string=")))",
+                  comment_start_string="((=", comment_end_string="=))")
+
+# --- LaTeX escaping ---------------------------------------------------------------
+
+# Every character TeX treats specially, plus those T1/TU fonts print differently
+# from their ASCII look (', `, ", <, >, |), so a name prints exactly as typed.
+_TEX_LITERAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
+    "'": r"\textquotesingle{}", "`": r"\textasciigrave{}", "-": "-{}",
+}
+_TEX_LITERAL_RE = re.compile("|".join(re.escape(c) for c in _TEX_LITERAL))
+# Prose keeps typographic quotes and hyphens but still cannot inject TeX.
+_TEX_PROSE = {k: v for k, v in _TEX_LITERAL.items() if k not in "'`\"-"}
+_TEX_PROSE_RE = re.compile("|".join(re.escape(c) for c in _TEX_PROSE) + r"|--+")
+_MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$", re.S)
+
+
+def tex_escape(text: Any) -> Markup:
+    """Plain text (a name, an id, a title a user typed) as LaTeX that prints it literally.
+
+    >>> print(tex_escape(r"O'Brien & {\\input{/etc/passwd}} 100%_$#^~"))
+    O\\textquotesingle{}Brien \\& \\{\\textbackslash{}input\\{/etc/passwd\\}\\} 100\\%\\_\\$\\#\\textasciicircum{}\\textasciitilde{}
+    """
+    text = " ".join(str(text).split("\n"))
+    return Markup(_TEX_LITERAL_RE.sub(lambda m: _TEX_LITERAL[m.group(0)], text))
+
+
+def _tex_prose_part(text: str) -> str:
+    def sub(m: re.Match) -> str:
+        s = m.group(0)
+        return "-{}" * len(s) if s.startswith("-") else _TEX_PROSE[s]
+
+    return _TEX_PROSE_RE.sub(sub, text)
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Prose and math parts of a content-model string, in order (math without ``$``).
+
+    ``$$…$$`` is display math; a lone ``$`` is prose.
+
+    >>> split_math("c is $7$, so $$y = 7$$")
+    [(False, 'c is '), (True, '7'), (False, ', so '), (True, '$y = 7$')]
+    """
+    parts: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _MATH_RE.finditer(text):
+        if m.start() > pos:
+            parts.append((False, text[pos : m.start()]))
+        parts.append((True, m.group(2) if m.group(2) is not None else f"${m.group(1)}$"))
+        pos = m.end()
+    if pos < len(text):
+        parts.append((False, text[pos:]))
+    return parts
+
+
+def tex_prose(text: Any) -> Markup:
+    """Prose with ``$…$`` math as LaTeX: the prose escaped, the math passed through.
+
+    >>> print(tex_prose("Fill 50% of the cells: $c_t = 7$ & more"))
+    Fill 50\\% of the cells: $c_t = 7$ \\& more
+    """
+    out = []
+    for is_math, part in split_math(str(text)):
+        if not is_math:
+            out.append(_tex_prose_part(part))
+        elif part.startswith("$"):
+            out.append(rf"\[{part[1:-1]}\]")
+        else:
+            out.append(f"${part}$")
+    return Markup("".join(out))
+
+
+# --- Markdown escaping ------------------------------------------------------------
+
+_MD_INLINE_RE = re.compile(r"([\\`*_\[\]<>|~$&#])")
+# Block markers only mean something at the start of a line: "- ", "> ", "1. ", "===".
+_MD_LINE_START_RE = re.compile(r"^(\s*)(?:([-+>=])|(\d+)([.)]))", re.M)
+
+
+def _md_line_starts(text: str) -> str:
+    return _MD_LINE_START_RE.sub(
+        lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
+        text)
+
+
+def md_escape(text: Any) -> Markup:
+    """Plain text as Markdown that shows it literally (GitHub, Jupyter).
+
+    >>> print(md_escape("O'Brien & {x} 100%_$#^~ *a*"))
+    O'Brien \\& {x} 100%\\_\\$\\#^\\~ \\*a\\*
+    """
+    text = " ".join(str(text).split("\n"))
+    return Markup(_md_line_starts(_MD_INLINE_RE.sub(r"\\\1", text)))
+
+
+def md_prose(text: Any, block: bool = True) -> Markup:
+    """Prose with ``$…$`` math as Markdown: prose escaped, math kept for GitHub/Jupyter.
+    `block` also escapes what would start a list or quote at the start of a line.
+
+    >>> print(md_prose("Set *x* to $x_1 = 3$."))
+    Set \\*x\\* to $x_1 = 3$.
+    """
+    out = []
+    for is_math, part in split_math(str(text)):
+        if not is_math:
+            out.append(_MD_INLINE_RE.sub(r"\\\1", part))
+        elif part.startswith("$"):
+            out.append(f"\n\n$${part[1:-1]}$$\n\n")
+        else:
+            out.append(f"${part.strip()}$")
+    text = "".join(out)
+    return Markup(_md_line_starts(text) if block else text)
+
+
+def md_cell(text: Any) -> Markup:
+    """A Markdown table cell: prose with math, and ``|`` escaped even inside math
+    (GitHub splits table rows before it reads math).
+
+    >>> print(md_cell("$|x|$"))
+    $\\|x\\|$
+    """
+    return Markup(str(md_prose(text, block=False)).replace("\\|", "|").replace("|", "\\|"))
+
+
+def mermaid_text(text: Any) -> Markup:
+    """Plain text inside a quoted Mermaid label: quotes and angle brackets as entities.
+
+    >>> print(mermaid_text('say "hi" <b>'))
+    say #quot;hi#quot; #lt;b#gt;
+    """
+    text = " ".join(str(text).split())
+    return Markup(text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;"))
+
+
+def math(text: Any) -> Markup:
+    """LaTeX the cell model produced (equations, formulas): trusted as is."""
+    return Markup(str(text))
+
+
+# --- environments -----------------------------------------------------------------
+
+def builtin_templates() -> Path:
+    """The folder of the shipped templates, installed or in a source checkout.
+
+    >>> (builtin_templates() / "base" / "worksheet.j2").is_file()
+    True
+    """
+    try:
+        from importlib.resources import files
+
+        installed = Path(str(files("lstm_sym.templates")))
+        if (installed / "base").is_dir():
+            return installed
+    except ModuleNotFoundError:  # running from a source checkout
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _finalize_for(escape: Callable[[Any], Markup]) -> Callable[[Any], Any]:
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        return value if isinstance(value, Markup) else escape(value)
+
+    return finalize
+
+
+FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_prose},
+    "md": {"e": md_escape, "prose": md_prose, "math": math, "cell": md_cell},
+}
+ESCAPE = {"tex": tex_escape, "md": md_escape}
+
+
+@lru_cache(maxsize=16)
+def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
+    """The Jinja environment of a format (``md`` or ``tex``), cached: templates are
+    compiled once per process however many students a class has.
+
+    >>> environment("tex").finalize("50%")
+    Markup('50\\\\%')
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+    loaders: list[jinja2.BaseLoader] = [builtin, jinja2.PrefixLoader({"builtin": builtin})]
+    if templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(templates))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=False, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        finalize=_finalize_for(ESCAPE[fmt]), **DELIMITERS)
+    env.filters.update(FILTERS[fmt])
+    # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
+    env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
+    env.filters["coords"] = coordinates
+    env.filters["plain"] = latex_to_text
+    env.filters["mermaid"] = mermaid_text
+    return env
+
+
+def labels_for(ws: Worksheet) -> dict[str, str]:
+    """The sheet's fixed words: the catalogue's ``ui.*`` messages by short name
+    (``ui.name`` → ``name``), overridden by the worksheet's own labels.
+
+    >>> labels_for(Worksheet("T", "zh", "worksheet", ()))["name"]
+    '姓名'
+    """
+    words = {key[3:]: text for key, text in catalogue(ws.lang).items()
+             if key.startswith("ui.") and not key.startswith("ui.cli.")}
+    words.update(ws.labels)
+    return words
+
+
+def _question_numbers(ws: Worksheet) -> dict[str, int]:
+    ids = [item.id for section in ws.sections for item in section.items]
+    return {item_id: n for n, item_id in enumerate(ids, start=1)}
+
+
+def _table_questions(ws: Worksheet) -> set[str]:
+    return {cell.question for section in ws.sections if section.table
+            for row in section.table.rows for cell in row if cell.question}
+
+
+def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
+           extra: Mapping[str, Any] | None = None) -> str:
+    """The worksheet as text in `fmt` (``md`` or ``tex``).
+
+    `extra` adds template variables (e.g. ``plot_file`` for the Markdown SVG).
+
+    >>> from lstm_sym.worksheet import Section
+    >>> ws = Worksheet("Gates & memory", "en", "worksheet", (Section("cell", "The cell"),))
+    >>> render(ws, "md").splitlines()[0]
+    '# Gates \\\\& memory'
+    """
+    env = environment(fmt, None if templates is None else str(templates))
+    words = labels_for(ws)
+    context = {
+        "ws": ws, "L": words, "fmt": fmt,
+        "numbers": _question_numbers(ws), "table_questions": _table_questions(ws),
+        "edition_label": words[f"edition.{ws.edition}"],
+        "plot_file": "trace.svg",
+        **(extra or {}),
+    }
+    try:
+        text = env.get_template(MAIN_TEMPLATE[fmt]).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise _user_error(f"template {exc.name!r} not found", templates) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise _user_error(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}",
+                          templates) from None
+    except jinja2.UndefinedError as exc:
+        raise _user_error(f"{exc.message}", templates) from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _user_error(message: str, templates: str | Path | None) -> Exception:
+    """A template problem: the user's if they gave --templates, else our bug."""
+    if templates is None:
+        return RuntimeError(message)
+    from .errors import UserError
+
+    return UserError(f"--templates: {message}")
