@@ -239,4 +239,3 @@ def grade(question: CompiledQuestion, answer: str, lang: str = "en") -> Verdict 
     True
     """
     return _Grader(question, answer, lang).grade()
-
