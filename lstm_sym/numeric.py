@@ -62,7 +62,21 @@ class Trace:
 
 
 def _inputs_array(inputs: Any, n: int, where: str = "--inputs") -> np.ndarray:
-    """Inputs as (batch, T, n): a list of steps, or a list of such lists."""
+    """Inputs as (batch, T, n): a list of steps, or a list of such lists.
+
+    A float NumPy array is checked in one vectorised pass and kept as float64 (the
+    batch path); anything else is checked entry by entry so errors can name it.
+    """
+    if isinstance(inputs, np.ndarray) and inputs.dtype.kind in "fiu" and inputs.ndim in (2, 3):
+        arr = inputs[None] if inputs.ndim == 2 else inputs
+        if arr.shape[1] == 0:
+            raise UserError(f"{where}: the sequence is empty")
+        if arr.shape[2] != n:
+            raise UserError(f"{where}: each time step needs {n} numbers (the cell's input "
+                            f"size), got {arr.shape[2]}")
+        if not np.isfinite(arr).all():
+            raise UserError(f"{where}: contains NaN or infinity")
+        return arr.astype(np.float64, copy=False)
     arr = np.array(inputs, dtype=object)
     if arr.ndim == 2:
         arr = arr[None]
@@ -135,11 +149,24 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
     for li, raw in enumerate(model.layers):
         params = {k: be.to_array(v) for k, v in raw.items()}
         state = {st.prev.name: be.to_array(states0[st.name][li]) for st in cell.states}
+        # Float mode: input terms for every step in one product, then per step one
+        # stacked product per carried state (see Program.precompute_inputs / stack).
+        stacked = prog.stack(params) if be.name == "float" else {}
+        ahead = None
+        if be.name == "float" and prog.inputs_ahead:
+            ahead = prog.precompute_inputs(params, layer_in.transpose(2, 1, 0))
         envs, outs = [], []
         for t in range(steps):
             env = dict(params)
             env.update(state)
             env["x"] = np.ascontiguousarray(layer_in[:, t, :].T)
+            if ahead is not None:
+                for key, a, b in ahead[1]:
+                    env[key] = ahead[0][a:b, t, :]
+            for vec, (mat, where) in stacked.items():
+                prod = mat @ env[vec]
+                for key, a, b in where:
+                    env[key] = prod[a:b]
             prog.step(env, be, bind)
             state = {st.prev.name: env[st.new.name] for st in cell.states}
             outs.append(env[cell.output.name].T)
