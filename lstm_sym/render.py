@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from .i18n import catalogue
 from .pictures import coordinates, latex_to_text
-from .worksheet import Worksheet
+from .worksheet import Section, Worksheet
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
 MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j2"}
@@ -104,6 +104,21 @@ def tex_prose(text: Any) -> Markup:
         else:
             out.append(f"${part}$")
     return Markup("".join(out))
+
+
+_NUMBER_RE = re.compile(r"[-−+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def tex_cell(text: Any) -> Markup:
+    """A table entry: a bare number is set as math (a true minus sign), else prose.
+
+    >>> print(tex_cell("-1"), tex_cell("open"))
+    $-1$ open
+    """
+    text = str(text).strip()
+    if _NUMBER_RE.fullmatch(text):
+        return Markup(f"${text.replace('−', '-')}$")
+    return tex_prose(text)
 
 
 # --- Markdown escaping ------------------------------------------------------------
@@ -202,7 +217,7 @@ def _finalize_for(escape: Callable[[Any], Markup]) -> Callable[[Any], Any]:
 
 
 FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_prose},
+    "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_cell},
     "md": {"e": md_escape, "prose": md_prose, "math": math, "cell": md_cell},
 }
 ESCAPE = {"tex": tex_escape, "md": md_escape}
@@ -229,7 +244,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters.update(FILTERS[fmt])
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
-    env.filters["coords"] = coordinates
+    env.filters["coords"] = lambda t, values: Markup(coordinates(t, values))
     env.filters["plain"] = latex_to_text
     env.filters["mermaid"] = mermaid_text
     return env
@@ -258,6 +273,13 @@ def _table_questions(ws: Worksheet) -> set[str]:
             for row in section.table.rows for cell in row if cell.question}
 
 
+def _has_content(section: Section) -> bool:
+    """A section left with only its title (the plot section of a student edition) is
+    not shown."""
+    return bool(section.intro or section.items or section.table or section.math
+                or section.diagram or section.plot)
+
+
 def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
            extra: Mapping[str, Any] | None = None) -> str:
     """The worksheet as text in `fmt` (``md`` or ``tex``).
@@ -273,6 +295,7 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
     words = labels_for(ws)
     context = {
         "ws": ws, "L": words, "fmt": fmt,
+        "sections": [section for section in ws.sections if _has_content(section)],
         "numbers": _question_numbers(ws), "table_questions": _table_questions(ws),
         "edition_label": words[f"edition.{ws.edition}"],
         "plot_file": "trace.svg",
