@@ -19,8 +19,10 @@ from .weights import to_torch_names
 def _jsonable(arr: Any, mode: str) -> Any:
     if isinstance(arr, np.ndarray):
         return [_jsonable(a, mode) for a in arr]
+    if mode != "float" and arr == int(arr):
+        return int(arr)
     if mode == "exact" and isinstance(arr, mpmath.mpf):
-        return int(arr) if arr == int(arr) else mpmath.nstr(arr, 50)
+        return mpmath.nstr(arr, 50)
     return float(arr)
 
 
@@ -30,8 +32,8 @@ def gradient_report(src: RunInputs, upstream: Any = None, mode: str = "exact") -
     >>> from lstm_sym.examples import example
     >>> ex = example("lecture-worked")
     >>> rep = gradient_report(RunInputs(ex.model, ex.inputs), mode="ideal")
-    >>> rep["gradients"]["W_z"]
-    [[1, 0, 1]]
+    >>> rep["gradients"]["W_z"]   # x at the two writes: [3,1,0] + [4,1,0] reach y at step 4
+    [[7, 2, 0]]
     """
     model = src.model
     g = gradients(model, src.inputs, upstream=upstream, mode=mode, h0=src.h0, c0=src.c0)

@@ -124,7 +124,7 @@ def run(model: Model, inputs: Any, *, mode: str = "float", h0: Any = None, c0: A
     >>> [int(v) for v in tr.outputs[0, :, 0]]
     [0, 0, 0, 7, 0]
     >>> print(mpmath.nstr(run(ex.model, ex.inputs, mode="exact").outputs[0, 3, 0], 8))
-    6.9999546
+    6.9995006
     """
     if mode not in MODES and mode != "symbolic":
         raise UserError(f"--gates: expected one of {', '.join(MODES)}, got {mode!r}")
@@ -196,8 +196,8 @@ def gradients(model: Model, inputs: Any, *, upstream: Any = None, mode: str = "f
     >>> from lstm_sym.examples import example
     >>> ex = example("lecture-worked")
     >>> g = gradients(ex.model, ex.inputs, mode="exact")
-    >>> print(mpmath.nstr(g.params[0]["W_z"][0, 0], 6))   # dΣy/dW_z[x1]: only step 4 is read
-    6.99945
+    >>> print(mpmath.nstr(g.params[0]["W_z"][0, 0], 6))   # ≈ 3 + 4: both writes reach y at step 4
+    7.00027
     """
     if mode not in MODES:
         raise UserError(f"--gates: expected one of {', '.join(MODES)}, got {mode!r}")

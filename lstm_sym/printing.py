@@ -182,7 +182,7 @@ class Equations:
 
     >>> from lstm_sym.cells import build_cell
     >>> eqs = Equations.of(build_cell("lecture"))
-    >>> print(eqs.unicode().splitlines()[-2])
+    >>> print(eqs.unicode().splitlines()[-2].strip())
     c′ = z ⊙ σ(z_i) + c ⊙ σ(z_f)
     """
 
@@ -267,7 +267,7 @@ def format_equations(eqs: Equations, fmt: str, standalone: bool = False) -> str:
     """Render equations in one of :data:`FORMATS`.
 
     >>> from lstm_sym.cells import build_cell
-    >>> print(format_equations(Equations.of(build_cell("rnn")), "latex"))
+    >>> print(format_equations(Equations.of(build_cell("rnn", bias="double")), "latex"))
     \\begin{align*}
       z &= W x_{t} + U h_{t-1} + b^{x} + b^{h} \\\\
       h_{t} &= \\tanh\\left(z\\right)

@@ -126,7 +126,8 @@ def bind_sizes(cell: Cell, params: dict[str, np.ndarray], where: str,
             dims = "×".join(str(d) for d in prm.shape)
             raise UserError(f"{where}: {prm.name} has shape {got[0]}×{got[1]}, the cell needs "
                             f"{dims} = {want[0]}×{want[1]}")
-    return {roles[s.name]: v for s, v in known.items() if s.name in roles}
+    by_name = {s.name: v for s, v in known.items()}
+    return {role: by_name[name] for name, role in roles.items() if name in by_name}
 
 
 def cell_from_options(options: dict, where: str) -> Cell:
