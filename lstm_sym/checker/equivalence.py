@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -42,12 +43,13 @@ from fractions import Fraction
 from lstm_sym.checker.nodes import Node
 from lstm_sym.checker.numeric import (
     CTX,
+    Evaluator,
     Real,
     Sampler,
     TooComplex,
     Undefined,
     close,
-    evaluate,
+    compile_node,
     to_real,
 )
 from lstm_sym.errors import UserError
@@ -135,20 +137,29 @@ class ExpressionTarget:
     def __init__(self, node: Node, sampler: Sampler) -> None:
         self.node = node
         self.sampler = sampler
+        self._evaluate = compile_node(node)
         self._values: list[Real | None] = []
 
     def value_at(self, index: int) -> Real | None:
         while len(self._values) <= index:
             env, funcs = self.sampler.point(len(self._values))
             try:
-                self._values.append(evaluate(self.node, env, funcs))
+                self._values.append(self._evaluate(env, funcs))
             except (Undefined, TooComplex):
                 self._values.append(None)
         return self._values[index]
 
 
-def compare_expressions(target: ExpressionTarget, answer: Node) -> Match:
+def compare_expressions(
+    target: ExpressionTarget,
+    answer: Node,
+    evaluator: Evaluator | None = None,
+    deadline: float | None = None,
+) -> Match:
     """Decide AlgEquiv numerically (see the module docstring for the bound).
+
+    `evaluator` is ``compile_node(answer)`` when the caller already has it;
+    past `deadline` (a ``time.monotonic()`` value) the answer is too complex.
 
     >>> from lstm_sym.checker.parse import Names, parse_answer
     >>> names = Names.declare(["x"])
@@ -159,14 +170,17 @@ def compare_expressions(target: ExpressionTarget, answer: Node) -> Match:
     """
     if answer == target.node:
         return Match.EQUAL
+    evaluate_answer = evaluator or compile_node(answer)
     agree = undefined = overflow = 0
     for index in range(MAX_POINTS):
+        if deadline is not None and time.monotonic() > deadline:
+            return Match.TOO_COMPLEX
         expected = target.value_at(index)
         if expected is None:
             continue
         env, funcs = target.sampler.point(index)
         try:
-            value = evaluate(answer, env, funcs)
+            value = evaluate_answer(env, funcs)
         except Undefined:
             undefined += 1
         except TooComplex:

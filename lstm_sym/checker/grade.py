@@ -9,15 +9,22 @@ sandbox, so a batch can send all of them to the workers at once.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from lstm_sym.checker.equivalence import Match, compare_expressions, within_tolerance
+from lstm_sym.checker import limits
+from lstm_sym.checker.equivalence import (
+    ExpressionTarget,
+    Match,
+    compare_expressions,
+    within_tolerance,
+)
 from lstm_sym.checker.feedback import join, message
 from lstm_sym.checker.nodes import Node, to_text
-from lstm_sym.checker.numeric import Real, TooComplex, Undefined
+from lstm_sym.checker.numeric import Evaluator, Real, TooComplex, Undefined, compile_node
 from lstm_sym.checker.parse import ParseError, parse_answer
 from lstm_sym.checker.question import (
     CompiledQuestion,
@@ -51,6 +58,14 @@ class _Grader:
         self.q = question
         self.answer = answer
         self.lang = lang
+        self.deadline = time.monotonic() + limits.IN_PROCESS_BUDGET
+        self._compiled: dict[Node, Evaluator] = {}
+
+    def same(self, target: ExpressionTarget, node: Node) -> Match:
+        """Compare within this answer's time budget, compiling `node` only once."""
+        if node not in self._compiled:
+            self._compiled[node] = compile_node(node)
+        return compare_expressions(target, node, self._compiled[node], self.deadline)
 
     # -- verdicts ---------------------------------------------------------
     def say(self, code: str, **params: object) -> str:
@@ -102,6 +117,10 @@ class _Grader:
     def grade(self) -> Verdict | Pending:
         if not self.answer.strip():
             return self.invalid(self.say("empty"))
+        if len(self.answer) > limits.MAX_LENGTH:  # before any splitting or scanning
+            return self.invalid(
+                self.say("too_long", length=len(self.answer), limit=limits.MAX_LENGTH)
+            )
         try:
             return getattr(self, f"grade_{self.q.kind}")()
         except (ParseError, Undefined, TooComplex) as exc:
@@ -137,7 +156,7 @@ class _Grader:
         unknown = None
         outcomes = []
         for target in self.q.correct:
-            outcome = compare_expressions(target, node)
+            outcome = self.same(target, node)
             if outcome is Match.EQUAL:
                 return self.correct(parsed)
             if outcome is Match.UNKNOWN and unknown is None:
@@ -149,6 +168,7 @@ class _Grader:
         return self.expression_wrong(node, parsed, outcomes[0])
 
     def after_sympy(self, result: Outcome, node: Node, parsed: str) -> Verdict:
+        self.deadline = time.monotonic() + limits.IN_PROCESS_BUDGET  # a fresh budget
         if result.status == "ok" and result.value is True:
             return self.correct(parsed)
         if result.status != "ok":
@@ -159,7 +179,7 @@ class _Grader:
         if outcome is Match.TOO_COMPLEX:
             return self.invalid(self.say("too_complex"), parsed)
         for misconception in self.q.misconceptions:
-            if compare_expressions(misconception.target, node) is Match.EQUAL:
+            if self.same(misconception.target, node) is Match.EQUAL:
                 return self.mistaken(misconception, parsed)
         if outcome is Match.NOWHERE_DEFINED:
             return self.wrong(self.say("nowhere_defined"), parsed)
@@ -210,7 +230,7 @@ class _Grader:
 
     def entry_matches(self, value: Real | Node, target: Any) -> bool:
         if self.q.symbolic_entries:
-            return compare_expressions(target, value) is Match.EQUAL
+            return self.same(target, value) is Match.EQUAL
         return within_tolerance(value, target, self.q.tolerance)
 
     def grade_choice(self) -> Verdict:

@@ -15,3 +15,4 @@ MAX_EXACT_BITS = 20_000  # size of an exact rational before we stop computing it
 MAX_MAGNITUDE_BITS = 2**20  # |log2| of any intermediate real value
 MAX_EXP_ARGUMENT = 700_000  # exp(t) for t above this would exceed MAX_MAGNITUDE_BITS
 WORKER_TIMEOUT = 2.0  # seconds for one symbolic check in the sandbox
+IN_PROCESS_BUDGET = 1.0  # seconds of numeric comparison for one answer before "too complex"

@@ -24,6 +24,7 @@ import mpmath
 
 from lstm_sym.checker import limits
 from lstm_sym.checker.nodes import Node
+from lstm_sym.checker.nodes import children as children_of
 
 CTX = mpmath.MPContext()
 CTX.dps = 50
@@ -118,7 +119,8 @@ def _power(base: Real, exponent: Real) -> Real:
         raise Undefined("division by zero")
     if base < 0 and exponent != CTX.floor(exponent):
         raise Undefined("fractional power of a negative number")
-    size = exponent * CTX.log(abs(base), 2)
+    # mag(b) - 1 <= log2|b| <= mag(b): a cheap, good-enough size estimate.
+    size = exponent * (CTX.mag(base) - (1 if exponent > 0 else 0))
     if size > limits.MAX_MAGNITUDE_BITS:
         raise TooComplex("power too large")
     if size < -limits.MAX_MAGNITUDE_BITS:
@@ -169,51 +171,117 @@ BUILTIN_FUNCTIONS: dict[str, RealFunction] = {
 }  # fmt: skip
 
 
+Evaluator = Callable[[Mapping[str, Real], Mapping[str, RealFunction]], Real]
+
+
+def compile_node(node: Node) -> Evaluator:
+    """A function computing `node` from (variables, functions), built once.
+
+    Sub-trees without variables are computed here, once, so an answer checked
+    at many points pays for its constants only once; a constant that has no
+    value (or overflows) raises when the function is called, like any other.
+
+    >>> f = compile_node(("pow", ("var", "x"), ("num", Fraction(1, 2), "1/2")))
+    >>> float(f({"x": to_real(4)}, {}))
+    2.0
+    """
+    function, constant = _compile(node)
+    if constant:
+        return _fold(function)
+    return function
+
+
+def _fold(function: Evaluator) -> Evaluator:
+    try:
+        value = function({}, {})
+    except (Undefined, TooComplex) as exc:
+        error = exc
+
+        def fail(env, funcs):
+            raise error
+
+        return fail
+    return lambda env, funcs: value
+
+
+def _compile(node: Node) -> tuple[Evaluator, bool]:
+    """(evaluator, is_constant) for `node`, folding constant children."""
+    kind = node[0]
+    if kind == "num":
+        value = to_real(node[1])
+        return (lambda env, funcs: value), True
+    if kind == "const":
+        value = +CTX.e if node[1] == "e" else +CTX.pi
+        return (lambda env, funcs: value), True
+    if kind == "var":
+        name = node[1]
+        return (lambda env, funcs: env[name]), False
+    if kind == "ufunc":
+        name, args = node[1], [compile_node(arg) for arg in node[2]]
+        return (lambda env, funcs: _guard(funcs[name](*(a(env, funcs) for a in args)))), False
+    parts = [_compile(child) for child in children_of(node)]
+    constant = all(is_constant for _, is_constant in parts)
+    functions = [f if is_constant is False else _fold(f) for f, is_constant in parts]
+    if kind == "neg":
+        inner = functions[0]
+        return (lambda env, funcs: -inner(env, funcs)), constant
+    if kind == "sum":
+        terms = [(sign == "+", f) for (sign, _), f in zip(node[1], functions)]
+        return _sum(terms), constant
+    if kind == "prod":
+        factors = [(op == "*", f) for (op, _), f in zip(node[1], functions)]
+        return _product(factors), constant
+    if kind == "pow":
+        base, exponent = functions
+        return (lambda env, funcs: _power(base(env, funcs), exponent(env, funcs))), constant
+    if kind == "call":
+        builtin, arg = BUILTIN_FUNCTIONS[node[1]], functions[0]
+        return (lambda env, funcs: _guard(builtin(arg(env, funcs)))), constant
+    raise ValueError(f"not a node: {node!r}")
+
+
+def _sum(terms: list[tuple[bool, Evaluator]]) -> Evaluator:
+    def total(env, funcs):
+        result = CTX.zero
+        for plus, term in terms:
+            value = term(env, funcs)
+            result = _guard(result + value if plus else result - value)
+        return result
+
+    return total
+
+
+def _product(factors: list[tuple[bool, Evaluator]]) -> Evaluator:
+    def total(env, funcs):
+        result = CTX.one
+        for times, factor in factors:
+            value = factor(env, funcs)
+            if times:
+                result = _guard(result * value)
+            elif not value:
+                raise Undefined("division by zero")
+            else:
+                result = _guard(result / value)
+        return result
+
+    return total
+
+
 def evaluate(
     node: Node,
     env: Mapping[str, Real],
     functions: Mapping[str, RealFunction] | None = None,
 ) -> Real:
     """The real value of `node` with variables from `env` and unspecified
-    functions from `functions`.
+    functions from `functions` (see :func:`compile_node` to evaluate often).
 
     Raises :class:`Undefined` or :class:`TooComplex`; a missing variable or
     function is a KeyError (our bug, not the student's).
 
-    >>> float(evaluate(("pow", ("var", "x"), ("num", Fraction(1, 2), "1/2")), {"x": to_real(4)}))
-    2.0
+    >>> float(evaluate(("call", "tanh", (("num", Fraction(0), "0"),)), {}))
+    0.0
     """
-    kind = node[0]
-    if kind == "num":
-        return to_real(node[1])
-    if kind == "var":
-        return env[node[1]]
-    if kind == "const":
-        return +CTX.e if node[1] == "e" else +CTX.pi
-    if kind == "neg":
-        return -evaluate(node[1], env, functions)
-    if kind == "sum":
-        total = CTX.zero
-        for sign, term in node[1]:
-            value = evaluate(term, env, functions)
-            total = _guard(total + value if sign == "+" else total - value)
-        return total
-    if kind == "prod":
-        total = CTX.one
-        for op, factor in node[1]:
-            value = evaluate(factor, env, functions)
-            if op == "/" and not value:
-                raise Undefined("division by zero")
-            total = _guard(total * value if op == "*" else total / value)
-        return total
-    if kind == "pow":
-        return _power(evaluate(node[1], env, functions), evaluate(node[2], env, functions))
-    if kind == "call":
-        return _guard(BUILTIN_FUNCTIONS[node[1]](evaluate(node[2][0], env, functions)))
-    if kind == "ufunc":
-        args = [evaluate(arg, env, functions) for arg in node[2]]
-        return _guard((functions or {})[node[1]](*args))
-    raise ValueError(f"not a node: {node!r}")
+    return compile_node(node)(env, functions or {})
 
 
 def close(a: Real, b: Real, rel: float = 1e-30) -> bool:

@@ -106,21 +106,39 @@ class Names:
     ) -> Names:
         """Names for these canonical variables, with the project's display spellings.
 
+        A display spelling that reads as a product of declared names (``ht``
+        for h when t is declared too) is left out: there the product wins.
+
         >>> sorted(Names.declare(["c_prev"]).aliases.items())
         [('cprev', 'c_prev'), ('ct-1', 'c_prev')]
+        >>> "ht" in Names.declare(["h", "t"]).aliases
+        False
         """
         variables = tuple(dict.fromkeys(variables))
         aliases: dict[str, str] = {}
         for name in variables:  # the canonical spellings win any collision
             aliases.setdefault(spelling_key(name), name)
+        canonical = set(aliases)
         for name in variables:
             for spelling in {*display(name), *display(name, lecture=True)}:
-                aliases.setdefault(spelling_key(spelling), name)
+                key = spelling_key(spelling)
+                if key not in aliases and not _splits(key, canonical):
+                    aliases[key] = name
         return cls(variables, tuple(sorted(dict(functions).items())), infer, aliases)
 
     @property
     def function_names(self) -> dict[str, int]:
         return dict(self.functions)
+
+
+def _splits(key: str, pieces: set[str]) -> bool:
+    """True if `key` is a concatenation of two or more of `pieces`."""
+    reachable = {0: 0}  # end position -> fewest pieces to get there
+    for end in range(1, len(key) + 1):
+        counts = [reachable[b] + 1 for b in range(end) if b in reachable and key[b:end] in pieces]
+        if counts:
+            reachable[end] = min(counts)
+    return reachable.get(len(key), 0) >= 2
 
 
 @dataclass(frozen=True, slots=True)
