@@ -315,3 +315,23 @@ def test_verdict_to_dict_has_every_field() -> None:
         "parsed": "3",
         "misconception": "forget_ignored",
     }
+
+
+def test_vector_misconception_of_another_length() -> None:
+    question = dict(VECTOR, misconceptions=[{"id": "no_t0", "answer": "[3, 3, 7]",
+                                             "feedback": "The first step is missing."}])  # fmt: skip
+    verdict = check(question, "3 3 7")
+    assert (verdict.correct, verdict.misconception) == (False, "no_t0")
+
+
+def test_truncated_decimals_with_an_ellipsis() -> None:
+    # The contract's own example key writes "6.99999999..." for an exact value.
+    question = dict(TRACE, exact="6.99999999...", accept=["6.9999..."])
+    assert check(question, "6.999...").correct
+    assert check_expected("1/3", "0.333…", kind="number", tolerance={"abs": 0.001}).correct
+
+
+def test_unspecified_function_arity_is_checked_when_reading() -> None:
+    verdict = check_expected("2*g(z)", "2g(z, z)")
+    assert not verdict.valid
+    assert verdict.feedback == "'g' at position 2 takes 1 argument(s), but got 2."

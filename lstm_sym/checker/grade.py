@@ -198,23 +198,22 @@ class _Grader:
             except (Undefined, TooComplex) as exc:
                 return self.unreadable(exc, index)
         parsed = "[" + ", ".join(text for _, text in values) + "]"
-        want = len(self.q.correct[0])
-        if len(values) != want:
-            return self.wrong(self.say("wrong_length", got=len(values), want=want), parsed)
         best: list[bool] = []
         for target in self.q.correct:
-            if len(target) != len(values):
-                continue
-            right = [self.entry_matches(value, t) for (value, _), t in zip(values, target)]
-            if all(right):
-                return self.correct(parsed)
-            best = max(best, right, key=sum) if best else right
-        for misconception in self.q.misconceptions:
+            if len(target) == len(values):
+                right = [self.entry_matches(value, t) for (value, _), t in zip(values, target)]
+                if all(right):
+                    return self.correct(parsed)
+                best = max(best, right, key=sum) if best else right
+        for misconception in self.q.misconceptions:  # may have another length
             target = misconception.target
             if len(target) == len(values) and all(
                 self.entry_matches(value, t) for (value, _), t in zip(values, target)
             ):
                 return self.mistaken(misconception, parsed)
+        if not best:
+            want = len(self.q.correct[0])
+            return self.wrong(self.say("wrong_length", got=len(values), want=want), parsed)
         wrong = [str(i + 1) for i, ok in enumerate(best) if not ok]
         feedback = self.say(
             "incorrect_vector", wrong=len(wrong), total=len(best), positions=", ".join(wrong)
