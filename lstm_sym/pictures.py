@@ -91,7 +91,7 @@ def latex_to_text(tex: str) -> str:
                 num, i = _group(tex, i)
                 den, i = _group(tex, i)
                 num_t, den_t = latex_to_text(num), latex_to_text(den)
-                wrap = lambda s: s if len(s) == 1 or s.isalnum() else f"({s})"  # noqa: E731
+                wrap = lambda s: s if len(s) == 1 or s.isalnum() else f"({s})"
                 out.append(f"{wrap(num_t)}/{wrap(den_t)}")
             elif name in _GREEK:
                 out.append(_GREEK[name])
@@ -120,6 +120,16 @@ def latex_to_text(tex: str) -> str:
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
+def plain_label(text: str) -> str:
+    """A label with ``$…$`` math as plain text, for matplotlib: mathtext would set the
+    prose around the math in a font without CJK glyphs.
+
+    >>> plain_label("时间步 $t$"), plain_label("memory $c_1$")
+    ('时间步 t', 'memory c₁')
+    """
+    return re.sub(r"\$([^$]*)\$", lambda m: latex_to_text(m.group(1)), text)
+
+
 def number(value: float) -> str:
     """A plot coordinate: short, exact for the lecture's integers, never ``-0``.
 
@@ -143,8 +153,8 @@ def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tu
               ) -> bytes:
     """The trace as an SVG: memory and output on the left, the three gates on the right.
 
-    `titles`, `xlabel` and `ylabels` are plain text (matplotlib mathtext allowed).
-    Same input, same bytes.
+    `titles`, `xlabel`, `ylabels` and the series labels are prose with ``$…$`` math,
+    shown as plain text. Same input, same bytes.
 
     >>> svg = trace_svg(TracePlot((1, 2), {"c": (3.0, 7.0), "i": (1.0, 0.0)},
     ...                 {"c": "memory c", "i": "input gate"}), ("A", "B"), "t", ("v", "g"))
@@ -156,7 +166,11 @@ def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tu
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    cjk = any(ord(ch) > 0x2E80 for text in (*plot.labels.values(), *titles, xlabel, *ylabels)
+    titles = tuple(plain_label(t) for t in titles)
+    ylabels = tuple(plain_label(t) for t in ylabels)
+    xlabel = plain_label(xlabel)
+    labels = {name: plain_label(text) for name, text in plot.labels.items()}
+    cjk = any(ord(ch) > 0x2E80 for text in (*labels.values(), *titles, xlabel, *ylabels)
               for ch in text)
     rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": 9,
           "axes.spines.top": False, "axes.spines.right": False}
@@ -164,7 +178,7 @@ def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tu
         rc["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC",
                              "Droid Sans Fallback"]
     with rc_context(rc):
-        fig = Figure(figsize=(7.2, 2.8))
+        fig = Figure(figsize=(7.2, 3.1))
         axes = fig.subplots(1, 2)
         panels = ((MEMORY_SERIES, None), (GATE_SERIES, (-0.05, 1.05)))
         for ax, title, ylabel, (names, ylim) in zip(axes, titles, ylabels, panels):
@@ -173,7 +187,7 @@ def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tu
                     continue
                 colour, marker, line = SERIES_STYLE[name]
                 ax.plot(plot.t, plot.series[name], color=colour, marker=marker, linestyle=line,
-                        linewidth=1.6, markersize=5, label=plot.labels.get(name, name))
+                        linewidth=1.6, markersize=5, label=labels.get(name, name))
             ax.set_title(title, fontsize=10)
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
@@ -182,7 +196,8 @@ def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tu
             if ylim:
                 ax.set_ylim(*ylim)
             if ax.get_legend_handles_labels()[0]:
-                ax.legend(frameon=False, fontsize=8)
+                ax.legend(frameon=False, fontsize=8, loc="upper center",  # below: no overlap
+                          bbox_to_anchor=(0.5, -0.2), ncol=3, handlelength=2.2)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})

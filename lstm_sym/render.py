@@ -30,9 +30,9 @@ from .worksheet import Section, Worksheet
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
 MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j2"}
-DELIMITERS = dict(block_start_string="((*", block_end_string="*))",
-                  variable_start_string="(((", variable_end_string=")))",
-                  comment_start_string="((=", comment_end_string="=))")
+DELIMITERS = {"block_start_string": "((*", "block_end_string": "*))",
+              "variable_start_string": "(((", "variable_end_string": ")))",
+              "comment_start_string": "((=", "comment_end_string": "=))"}
 
 # --- LaTeX escaping ---------------------------------------------------------------
 
@@ -48,7 +48,7 @@ _TEX_LITERAL_RE = re.compile("|".join(re.escape(c) for c in _TEX_LITERAL))
 # Prose keeps typographic quotes and hyphens but still cannot inject TeX.
 _TEX_PROSE = {k: v for k, v in _TEX_LITERAL.items() if k not in "'`\"-"}
 _TEX_PROSE_RE = re.compile("|".join(re.escape(c) for c in _TEX_PROSE) + r"|--+")
-_MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$", re.S)
+_MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$", re.DOTALL)
 
 
 def tex_escape(text: Any) -> Markup:
@@ -125,7 +125,7 @@ def tex_cell(text: Any) -> Markup:
 
 _MD_INLINE_RE = re.compile(r"([\\`*_\[\]<>|~$&#])")
 # Block markers only mean something at the start of a line: "- ", "> ", "1. ", "===".
-_MD_LINE_START_RE = re.compile(r"^(\s*)(?:([-+>=])|(\d+)([.)]))", re.M)
+_MD_LINE_START_RE = re.compile(r"^(\s*)(?:([-+>=])|(\d+)([.)]))", re.MULTILINE)
 
 
 def _md_line_starts(text: str) -> str:
@@ -273,6 +273,20 @@ def _table_questions(ws: Worksheet) -> set[str]:
             for row in section.table.rows for cell in row if cell.question}
 
 
+def plot_file_name(ws: Worksheet, section: Section) -> str:
+    """The SVG file beside the Markdown for a section's plot: ``trace.svg``, then
+    ``trace-2.svg``… when a sheet has several.
+
+    >>> from lstm_sym.worksheet import TracePlot
+    >>> sec = Section("trace", "T", plot=TracePlot((1,), {"c": (1.0,)}, {}))
+    >>> plot_file_name(Worksheet("W", "en", "solutions", (sec,)), sec)
+    'trace.svg'
+    """
+    plots = [s for s in ws.sections if s.plot is not None]
+    k = next((n for n, s in enumerate(plots, start=1) if s is section), 1)
+    return "trace.svg" if k == 1 else f"trace-{k}.svg"
+
+
 def _has_content(section: Section) -> bool:
     """A section left with only its title (the plot section of a student edition) is
     not shown."""
@@ -298,7 +312,7 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
         "sections": [section for section in ws.sections if _has_content(section)],
         "numbers": _question_numbers(ws), "table_questions": _table_questions(ws),
         "edition_label": words[f"edition.{ws.edition}"],
-        "plot_file": "trace.svg",
+        "plot_file": lambda section: plot_file_name(ws, section),
         **(extra or {}),
     }
     try:

@@ -12,8 +12,17 @@ import numpy as np
 from lstm_sym.examples import example
 from lstm_sym.numeric import run
 from lstm_sym.pictures import number
-from lstm_sym.worksheet import (CellDiagram, Item, Section, Step, Student, Table, TableCell,
-                                TracePlot, Worksheet)
+from lstm_sym.worksheet import (
+    CellDiagram,
+    Item,
+    Section,
+    Step,
+    Student,
+    Table,
+    TableCell,
+    TracePlot,
+    Worksheet,
+)
 
 WORDS = {
     "en": {
