@@ -203,14 +203,14 @@ def model_from_torch(data: dict, kind: str | None = None, where: str = "weights"
     if "weight_ih" not in first or "weight_hh" not in first:
         raise UserError(f"{where}: missing weight_ih_l0 or weight_hh_l0")
     if kind is None:  # infer from the stacked gate blocks: 4 (LSTM), 3 (GRU), 1 (RNN)
-        hidden = first["bias_hh"].shape[0] if "bias_hh" in first else None
-        rows = first["weight_ih"].shape[0]
-        cols = first["weight_hh"].shape[1]
-        blocks = rows // (hidden or cols) if "weight_hr" not in first else 4
-        kind = {4: "lstm", 3: "gru", 1: "rnn"}.get(blocks)
+        # weight_hh is (gates·m, m), or (4m, p) with a projection weight_hr of shape (p, m).
+        hidden = (first["weight_hr"].shape[1] if "weight_hr" in first
+                  else first["weight_hh"].shape[1])
+        rows = first["weight_hh"].shape[0]
+        kind = {4: "lstm", 3: "gru", 1: "rnn"}.get(rows // hidden if rows % hidden == 0 else 0)
         if kind is None:
-            raise UserError(f"{where}: cannot tell the cell from weight_ih_l0's {rows} rows; "
-                            "give --cell")
+            raise UserError(f"{where}: cannot tell the cell from weight_hh's {rows} rows for "
+                            f"hidden size {hidden}; give --cell")
     if kind not in ("lstm", "gru", "rnn"):
         raise UserError(f"--cell {kind}: PyTorch weights fit lstm, gru or rnn")
     has_bias = "bias_ih" in first
