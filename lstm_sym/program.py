@@ -132,17 +132,18 @@ def compile_expr(expr: sp.Basic, out_name: str | None = None,
     if isinstance(expr, sp.MatMul):
         coeff = sp.Mul(*[a for a in expr.args if not isinstance(a, sp.MatrixExpr)])
         mats = [compile_expr(a, consts=consts) for a in expr.args if isinstance(a, sp.MatrixExpr)]
-        scale = str(coeff)
+        # A number, not text: the symbolic backend would parse text through sympify.
+        scale = int(coeff) if coeff.is_Integer else float(coeff)
         key = product_key(expr)
 
         def fwd(env, be):
             if key in env:  # computed ahead in one stacked product (see Program.products)
                 return env[key]
             value = reduce(lambda a, b: a @ b, (f(env, be) for f, _ in mats))
-            return value if scale == "1" else be.to_array(scale) * value
+            return value if scale == 1 else be.to_array(scale) * value
 
         def bwd(env, be, g, adj):
-            if scale != "1":
+            if scale != 1:
                 g = be.to_array(scale) * g
             vals = [f(env, be) for f, _ in mats]
             for k, (_, b) in enumerate(mats):
