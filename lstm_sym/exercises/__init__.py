@@ -1,0 +1,30 @@
+"""Exercises and answer keys computed from the cell model.
+
+An exercise is data plus functions: a :class:`Variant` (the lecture's numbers, or a
+clean random draw from a seed and a student id) and, per question family, a
+``generate(variant) -> Exercise`` whose answers, worked solutions and
+misconceptions are computed from the cell — never typed in.
+
+Families (one module each): ``trace`` (the lecture's five steps), ``memory``
+(the write/reset/read puzzle), ``param_count``, ``shapes``, ``gate_design``,
+``gradient`` and ``gru``; ``cell`` is the sheet's opening section.
+
+>>> s = build_set()                       # the lecture's own numbers
+>>> s.question("trace.t4.y").answer, s.question("trace.t4.y").worked
+('7', True)
+>>> build_worksheet(s, "en").sections[1].family
+'trace'
+"""
+
+from __future__ import annotations
+
+from ..worksheet import Student
+from .exset import SCHEMA, ExerciseSet, build_set, class_variants, from_key, from_variant
+from .model import Exercise, Misconception, Question, Step, Text, Tolerance
+from .sheet import build_worksheet
+from .variant import Variant, derive_seed, draw_variant, lecture_variant, problems
+
+__all__ = ["SCHEMA", "Exercise", "ExerciseSet", "Misconception", "Question", "Step", "Student",
+           "Text", "Tolerance", "Variant", "build_set", "build_worksheet", "class_variants",
+           "derive_seed", "draw_variant", "from_key", "from_variant", "lecture_variant",
+           "problems"]

@@ -1,0 +1,98 @@
+"""Misconceptions as alternative models: the trace a student gets by misreading the cell.
+
+Each alternative changes the variant's weights (a gate pinned open or closed, the
+biases dropped, a gate's sense flipped) and runs the same cell in ideal mode, so a
+wrong answer is recognised by recomputing it, never by a typed number.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from typing import Any
+
+from .model import T, Text
+from .variant import SATURATION, Variant, make_model, step_rows
+
+# id -> (gate, pinned state); the gate ignores its input and stays open (1) or closed (0).
+PINNED: dict[str, tuple[str, int]] = {
+    "forget_ignored": ("f", 0),  # the memory is not kept from step to step
+    "no_reset": ("f", 1),  # the memory is never reset
+    "input_ignored": ("i", 1),  # every z is written
+    "output_always_open": ("o", 1),  # the memory is always shown
+}
+
+FEEDBACK: dict[str, Text] = {name: T(f"ex.mc.{name}") for name in
+                             (*PINNED, "previous_step", "bias_ignored", "gate_inverted",
+                              "gate_as_01")}
+
+
+def _pinned(weights: dict[str, Any], gate: str, state: int) -> dict[str, Any]:
+    out = copy.deepcopy(weights)
+    out[f"W_{gate}"] = [[0 for _ in row] for row in out[f"W_{gate}"]]
+    out[f"b_{gate}"] = [SATURATION if state else -SATURATION for _ in out[f"b_{gate}"]]
+    return out
+
+
+def _no_bias(weights: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(weights)
+    for name in ("b_i", "b_f", "b_o", "b_z"):
+        out[name] = [0 for _ in out[name]]
+    return out
+
+
+def _inverted(weights: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(weights)
+    for gate in ("i", "f", "o"):
+        out[f"W_{gate}"] = [[-w for w in row] for row in out[f"W_{gate}"]]
+        out[f"b_{gate}"] = [-b for b in out[f"b_{gate}"]]
+    return out
+
+
+def altered_weights(name: str, weights: dict[str, Any]) -> dict[str, Any]:
+    """The weights of alternative `name`.
+
+    >>> from lstm_sym.examples import LECTURE_PARAMS
+    >>> altered_weights("no_reset", LECTURE_PARAMS)["W_f"], altered_weights("no_reset",
+    ...     LECTURE_PARAMS)["b_f"]
+    ([[0, 0, 0]], [10])
+    """
+    if name in PINNED:
+        return _pinned(weights, *PINNED[name])
+    if name == "bias_ignored":
+        return _no_bias(weights)
+    if name == "gate_inverted":
+        return _inverted(weights)
+    raise KeyError(name)
+
+
+def _freeze(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in obj.items()))
+    if isinstance(obj, (list, tuple)):
+        return tuple(_freeze(v) for v in obj)
+    return obj
+
+
+@lru_cache(maxsize=1024)
+def _rows(cell: tuple, weights: tuple, inputs: tuple, c0: Any) -> list[dict]:
+    w = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
+    model = make_model(dict(cell), w, "alternative")
+    return step_rows(model, inputs, "ideal", c0=c0)
+
+
+def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[dict]:
+    """Ideal-mode values of the whole trace (or memory) sequence under alternative `name`:
+    a student who holds the misconception throughout."""
+    weights = altered_weights(name, variant.weights)
+    seq = variant.memory_inputs if memory else variant.inputs
+    return _rows(_freeze(variant.cell), _freeze(weights), _freeze(seq), None)
+
+
+def alternative_step(variant: Variant, name: str, t: int) -> dict:
+    """Ideal-mode values of step t (1-based) alone under alternative `name`, starting from
+    the right memory: a student who misreads this one step."""
+    weights = altered_weights(name, variant.weights)
+    c_prev = variant.trace("ideal")[t - 1]["c_prev"]
+    return _rows(_freeze(variant.cell), _freeze(weights), (tuple(variant.inputs[t - 1]),),
+                 int(c_prev))[0]

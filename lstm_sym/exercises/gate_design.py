@@ -1,0 +1,149 @@
+"""Gate design: which weights and biases make a gate normally closed or open, and what opens it.
+
+The lecture's choice: bias −10 keeps the input and output gates closed at rest,
++10 keeps the forget gate open, and a weight of 100 lets an input of ±1 override
+the bias. Answers come from evaluating candidate gates on the inputs −1, 0, 1.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from ..examples import LECTURE_PARAMS
+from .alternatives import FEEDBACK, altered_weights
+from .cellmath import GATE_OF, affine_tex, weight_of
+from .model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T
+from .text import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
+from .variant import SATURATION, Variant, make_model, step_rows
+
+FAMILY = "gates"
+GATES = ("i", "f", "o")
+LEVELS = (-1, 0, 1)
+# What each gate of the lecture's design does for its input at -1, 0, 1 (1 open, 0 closed).
+WANTED = {"i": (0, 0, 1), "f": (0, 1, 1), "o": (0, 0, 1)}
+
+
+def _rest_rows(weights: dict, cell: dict) -> tuple[dict, dict]:
+    model = make_model(cell, weights, "gates")
+    zeros = [(0,) * len(weights["W_z"][0])]
+    return step_rows(model, zeros, "ideal")[0], step_rows(model, zeros, "exact")[0]
+
+
+def _rest(v: Variant) -> Question:
+    ideal, exact = _rest_rows(v.weights, v.cell)
+    answer = key_vector(ideal[g] for g in GATES)
+    exact_key = key_vector(exact[g] for g in GATES)
+    candidates = [Misconception(name, key_vector(_rest_rows(altered_weights(name, v.weights),
+                                                            v.cell)[0][g] for g in GATES),
+                                FEEDBACK[name]) for name in ("gate_inverted", "bias_ignored")]
+    steps = tuple(Step(T("ex.gates.sol.rest", gate=T(f"ex.gate.{g}")),
+                       rf"{GATE_OF[g]} = b_{g} = {tex_number(ideal[GATE_OF[g]])},\quad "
+                       rf"\sigma({tex_number(ideal[GATE_OF[g]])}) = {tex_number(exact[g])}"
+                       rf" \approx {tex_number(ideal[g])}", f"${tex_number(ideal[g])}$")
+                  for g in GATES)
+    return Question(f"{FAMILY}.rest", FAMILY, "vector", T("ex.gates.q.rest"), answer, IDEAL,
+                    display=tex_vector(ideal[g] for g in GATES), exact=exact_key,
+                    exact_display=tex_vector(exact[g] for g in GATES), accept=(exact_key,),
+                    solution=steps,
+                    misconceptions=distinct_misconceptions("vector", (answer, exact_key), IDEAL,
+                                                           candidates))
+
+
+def _states(weight: int, bias: int) -> tuple[tuple[int, ...], bool]:
+    """Gate states (1 open, 0 closed, None half) at inputs -1, 0, 1, and saturation."""
+    pres = [weight * x + bias for x in LEVELS]
+    states = tuple(1 if p > 0 else 0 if p < 0 else None for p in pres)
+    return states, all(abs(p) >= SATURATION for p in pres)
+
+
+def _bias_choice(v: Variant, gate: str) -> Question:
+    channel, weight, bias = weight_of(v.weights, GATE_OF[gate])
+    candidates = sorted({-abs(bias), 0, abs(bias)})
+    good = [b for b in candidates if _states(weight, b) == (WANTED[gate], True)]
+    assert good == [bias], (gate, weight, bias, good)  # the variant's own bias is the design
+    x = f"x_{channel + 1}"
+    steps = []
+    for b in candidates:
+        states, saturated = _states(weight, b)
+        pres = ", ".join(tex_number(weight * level + b) for level in LEVELS)
+        ok = (states, saturated) == (WANTED[gate], True)
+        steps.append(Step(T("ex.gates.sol.candidate_ok" if ok else "ex.gates.sol.candidate_bad",
+                            b=b),
+                          rf"b_{gate} = {b}:\ {GATE_OF[gate]}\big|_{{{x} = -1, 0, 1}} = "
+                          rf"({pres})", f"${b}$" if ok else None))
+    mcs = [Misconception("gate_inverted" if b == -bias else "bias_ignored", str(b),
+                         FEEDBACK["gate_inverted" if b == -bias else "bias_ignored"])
+           for b in candidates if b != bias]
+    return Question(f"{FAMILY}.{gate}_bias", FAMILY, "choice",
+                    T(f"ex.gates.q.{gate}_bias", x=x, weight=weight, bound=SATURATION),
+                    str(bias), choices=tuple(str(b) for b in candidates), solution=tuple(steps),
+                    misconceptions=distinct_misconceptions("choice", (str(bias),), EXACT, mcs))
+
+
+def _opener(v: Variant) -> Question:
+    n_inputs = len(v.weights["W_z"][0])
+    model = make_model(v.cell, v.weights, "gates")
+    unit = [tuple(1 if k == j else 0 for k in range(n_inputs)) for j in range(n_inputs)]
+    opens = [j for j, x in enumerate(unit) if step_rows(model, [x], "ideal")[0]["o"] == 1]
+    assert len(opens) == 1, opens
+    names = tuple(f"x{j + 1}" for j in range(n_inputs))
+    answer = names[opens[0]]
+    roles = v.roles
+    mcs = [Misconception("write_input", names[roles.write], T("ex.mc.gates.write_input")),
+           Misconception("data_input", names[roles.data], T("ex.mc.gates.data_input"))]
+    steps = (Step(T("ex.gates.sol.opener", x=f"x_{opens[0] + 1}"),
+                  rf"z_o = {affine_tex(v.weights, 'z_o')}", f"${answer[0]}_{answer[1:]}$"),)
+    return Question(f"{FAMILY}.opener", FAMILY, "choice", T("ex.gates.q.opener"), answer,
+                    choices=names, solution=steps,
+                    misconceptions=distinct_misconceptions("choice", (answer,), EXACT, mcs))
+
+
+def _half_open(v: Variant) -> Question:
+    channel, weight, bias = weight_of(v.weights, "z_i")
+    x = sp.Symbol("x")
+    (root,) = sp.solve(sp.Eq(weight * x + bias, 0), x)
+    (wrong,) = sp.solve(sp.Eq(weight * x - bias, 0), x)  # the bias moved with the wrong sign
+    answer = key_number(Fraction(int(root.p), int(root.q)))
+    steps = (Step(T("ex.gates.sol.half_open"),
+                  rf"\sigma(z_i) = \tfrac{{1}}{{2}} \iff {weight}\,x_{{{channel + 1}}} "
+                  rf"{'+' if bias >= 0 else '-'} {abs(bias)} = 0 \iff x_{{{channel + 1}}} = "
+                  rf"{sp.latex(root)}", f"${sp.latex(root)}$"),)
+    mcs = [Misconception("sign", key_number(Fraction(int(wrong.p), int(wrong.q))),
+                         T("ex.mc.gates.sign"))]
+    return Question(f"{FAMILY}.half_open", FAMILY, "number",
+                    T("ex.gates.q.half_open", x=f"x_{channel + 1}"), answer, RELATIVE,
+                    display=sp.latex(root), solution=steps,
+                    misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
+
+
+def _saturation(v: Variant) -> Question:
+    channel, weight, bias = weight_of(v.weights, "z_i")
+    pre = weight + bias  # the input gate when its input is 1
+    with mpmath.workdps(50):
+        gap = 1 / (1 + mpmath.exp(pre))  # 1 - σ(pre), without cancellation
+    answer = key_number(gap, 6)
+    steps = (Step(T("ex.gates.sol.saturation", pre=pre),
+                  rf"1 - \sigma({pre}) = \frac{{1}}{{1 + e^{{{pre}}}}} = {tex_number(gap)}",
+                  f"${tex_number(gap)}$"),)
+    mcs = [Misconception("gate_as_01", "0", FEEDBACK["gate_as_01"])]
+    return Question(f"{FAMILY}.saturation", FAMILY, "number",
+                    T("ex.gates.q.saturation", x=f"x_{channel + 1}", pre=pre), answer, RELATIVE,
+                    display=tex_number(gap), solution=steps,
+                    misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
+
+
+def generate(v: Variant) -> Exercise:
+    """The gate-design exercise.
+
+    >>> from lstm_sym.exercises.variant import lecture_variant
+    >>> [q.answer for q in generate(lecture_variant()).questions]
+    ['[0, 1, 0]', '-10', '10', 'x3', '0.1', '8.19401e-40']
+    """
+    questions = (_rest(v), _bias_choice(v, "i"), _bias_choice(v, "f"), _opener(v),
+                 _half_open(v), _saturation(v))
+    _, weight, bias = weight_of(LECTURE_PARAMS, "z_i")
+    return Exercise(FAMILY, T("ex.gates.title"),
+                    T("ex.gates.intro", bias=abs(bias), weight=weight), questions)

@@ -1,0 +1,171 @@
+"""Gradient: ∂c_t/∂c_{t−1}, the effect of c_k on y_t over several steps, and why the forget
+gate lets the error flow.
+
+The one-step factor is differentiated symbolically from the cell's equation for c′;
+the effect over several steps is the library's backpropagation through time from
+an initial memory c_k; across a reset it is the product of the one-step factors.
+Misconceptions are the same computations on an altered cell.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from ..cells import build_cell, inline
+from ..notation import m, n, sigma
+from ..numeric import gradients
+from ..weights import Model
+from .alternatives import FEEDBACK, alternative_rows
+from .cellmath import affine
+from .model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
+from .text import distinct_misconceptions, key_number, tex_number
+from .variant import Variant, keep_span, reset_span
+
+FAMILY = "gradient"
+PRE_OF_GATE = {"z_i": "i", "z_f": "f", "z_o": "o"}
+
+
+@cache
+def local_factors(cell_kind: str = "lecture") -> tuple[sp.Expr, sp.Expr, dict[str, sp.Expr]]:
+    """∂c′/∂c and ∂c′/∂z of one memory cell as scalar expressions, and the scalar
+    symbols they use (the cell's equation, differentiated).
+
+    >>> dc, dz, _ = local_factors()
+    >>> dc, dz
+    (sigma(z_f), sigma(z_i))
+    """
+    cell = build_cell(cell_kind)
+    keep = ("z", "z_i", "z_f", "z_o", "c_new")
+    c_new = next(eq for eq in inline(cell.equations, keep) if eq.name == "c_new")
+    entry = c_new.rhs.subs({m: 1, n: 1}).as_explicit()[0, 0]
+    scalars = {el.parent.name: el for el in entry.atoms(MatrixElement)}
+    plain = {name: sp.Symbol(name) for name in scalars}
+    expr = entry.xreplace({el: plain[name] for name, el in scalars.items()})
+    return sp.diff(expr, plain["c"]), sp.diff(expr, plain["z"]), plain
+
+
+def _in_inputs(expr: sp.Expr, v: Variant) -> sp.Expr:
+    """Replace z, z_i, z_f, z_o by their formulas in x1, x2, x3."""
+    return expr.xreplace({sp.Symbol(name): affine(v.weights, name)
+                          for name in ("z", "z_i", "z_f", "z_o")})
+
+
+def _local(v: Variant) -> Question:
+    dc, dz, plain = local_factors()
+    answer = _in_inputs(dc, v)
+    without_forget = dc.xreplace({sigma(plain["z_f"]): sp.Integer(1)})  # c′ = g(z)σ(z_i) + c
+    candidates = [Misconception("input_gate", str(_in_inputs(dz, v)), T("ex.mc.grad.input_gate")),
+                  Misconception("no_forget_gate", str(without_forget),
+                                T("ex.mc.grad.no_forget_gate"))]
+    steps = (Step(T("ex.grad.sol.local"),
+                  rf"c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f) \;\Rightarrow\; "
+                  rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}", None),
+             Step(T("ex.grad.sol.local_inputs"), rf"{sp.latex(dc)} = {sp.latex(answer)}",
+                  f"${sp.latex(answer)}$"))
+    variables = tuple(f"x{k}" for k in range(1, len(v.inputs[0]) + 1))
+    return Question(f"{FAMILY}.local", FAMILY, "expression", T("ex.grad.q.local"), str(answer),
+                    variables=variables, display=sp.latex(answer), solution=steps,
+                    misconceptions=distinct_misconceptions("expression", (str(answer),), EXACT,
+                                                           candidates))
+
+
+def dy_dc(model: Model, inputs, k: int, t: int, mode: str) -> Any:
+    """∂y_t/∂c_k (1-based steps) by backpropagation through steps k+1 … t."""
+    seq = [list(step) for step in inputs[k:t]]
+    upstream = [[0]] * (len(seq) - 1) + [[1]]
+    grads = gradients(model, seq, upstream=upstream, mode=mode, c0=[0], dps=50)
+    return grads.initial["c0"][0, 0, 0]
+
+
+def _product_tex(values) -> str:
+    return r" \cdot ".join(tex_number(x) for x in values)
+
+
+def _keep(v: Variant) -> Question:
+    k, t = keep_span(v.trace("ideal"))
+    ideal_rows, exact_rows = v.trace("ideal"), v.trace("exact")
+    ideal, exact = dy_dc(v.model, v.inputs, k, t, "ideal"), dy_dc(v.model, v.inputs, k, t, "exact")
+    alt = alternative_rows(v, "forget_ignored")  # ideal 0/1 gates: exact at any precision
+    forgetful = alt[t - 1]["o"] * mpmath.fprod(alt[j - 1]["f"] for j in range(k + 1, t + 1))
+
+    def factors(rows: list[dict]) -> list:  # σ(z_o) at t, then σ(z_f) from k+1 to t
+        return [rows[t - 1]["o"]] + [rows[j - 1]["f"] for j in range(k + 1, t + 1)]
+
+    steps = (
+        Step(T("ex.grad.sol.chain", k=k, t=t),
+             rf"\frac{{\partial y_{{{t}}}}}{{\partial c_{{{k}}}}} = \sigma(z_o^{{({t})}})"
+             rf"\prod_{{j={k + 1}}}^{{{t}}} \sigma(z_f^{{(j)}})", None),
+        Step(T("ex.grad.sol.chain_ideal"), rf"= {_product_tex(factors(ideal_rows))} = "
+                                           rf"{tex_number(ideal)}", f"${tex_number(ideal)}$"),
+        Step(T("ex.grad.sol.chain_exact"),
+             rf"= {_product_tex(factors(exact_rows))} = {tex_number(exact)}",
+             f"${tex_number(exact)}$"),
+    )
+    answer, exact_key = key_number(ideal), key_number(exact)
+    candidates = [Misconception("forget_ignored", key_number(forgetful), FEEDBACK["forget_ignored"])]
+    return Question(f"{FAMILY}.keep", FAMILY, "number", T("ex.grad.q.keep", k=k, t=t), answer,
+                    IDEAL, exact=exact_key, exact_display=tex_number(exact), accept=(exact_key,),
+                    solution=steps,
+                    misconceptions=distinct_misconceptions("number", (answer, exact_key), IDEAL,
+                                                           candidates))
+
+
+def _reset(v: Variant) -> Question:
+    k, r = reset_span(v.trace("ideal"))
+    span = range(k + 1, r + 1)
+    with mpmath.workdps(50):
+        ideal = mpmath.fprod(v.trace("ideal")[j - 1]["f"] for j in span)
+        exact = mpmath.fprod(v.trace("exact")[j - 1]["f"] for j in span)
+        kept = mpmath.fprod(alternative_rows(v, "no_reset")[j - 1]["f"] for j in span)
+    steps = (
+        Step(T("ex.grad.sol.product", k=k, t=r),
+             rf"\frac{{\partial c_{{{r}}}}}{{\partial c_{{{k}}}}} = "
+             rf"\prod_{{j={k + 1}}}^{{{r}}} \sigma(z_f^{{(j)}})", None),
+        Step(T("ex.grad.sol.chain_ideal"),
+             rf"= {_product_tex(v.trace('ideal')[j - 1]['f'] for j in span)} = "
+             rf"{tex_number(ideal)}", f"${tex_number(ideal)}$"),
+        Step(T("ex.grad.sol.chain_exact"),
+             rf"= {_product_tex(v.trace('exact')[j - 1]['f'] for j in span)} = "
+             rf"{tex_number(exact)}", f"${tex_number(exact)}$"),
+        Step(T("ex.grad.sol.blocked", t=r), None, None),
+    )
+    answer, exact_key = key_number(ideal), key_number(exact)
+    candidates = [Misconception("no_reset", key_number(kept), FEEDBACK["no_reset"])]
+    return Question(f"{FAMILY}.reset", FAMILY, "number", T("ex.grad.q.reset", k=k, t=r), answer,
+                    IDEAL, exact=exact_key, exact_display=tex_number(exact), accept=(exact_key,),
+                    solution=steps,
+                    misconceptions=distinct_misconceptions("number", (answer, exact_key), IDEAL,
+                                                           candidates))
+
+
+def _flow(v: Variant) -> Question:
+    dc, _, _plain = local_factors()
+    # The gate whose σ is the one-step factor: its argument is that gate's pre-activation.
+    (arg,) = {f.args[0] for f in dc.atoms(sigma)}
+    answer = PRE_OF_GATE[str(arg)]
+    choices = ("i", "f", "o")
+    candidates = [Misconception(f"gate_{g}", g, T(f"ex.mc.grad.gate_{g}"))
+                  for g in choices if g != answer]
+    steps = (Step(T("ex.grad.sol.flow"), rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}",
+                  f"${answer}$"),)
+    return Question(f"{FAMILY}.flow", FAMILY, "choice", T("ex.grad.q.flow"), answer,
+                    choices=choices, solution=steps,
+                    misconceptions=distinct_misconceptions("choice", (answer,), EXACT,
+                                                           candidates))
+
+
+def generate(v: Variant) -> Exercise:
+    """The gradient exercise.
+
+    >>> from lstm_sym.exercises.variant import lecture_variant
+    >>> [q.answer for q in generate(lecture_variant()).questions]
+    ['sigma(100*x2 + 10)', '1', '0', 'f']
+    """
+    return Exercise(FAMILY, T("ex.grad.title"), T("ex.grad.intro"),
+                    (_local(v), _keep(v), _reset(v), _flow(v)))
+

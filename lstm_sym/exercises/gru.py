@@ -1,0 +1,158 @@
+"""GRU vs LSTM: gates, equations and the parameter ratio.
+
+The lecture notes say a GRU has "1/3 fewer parameters". Counted from the cells, a
+GRU has three weight blocks where an LSTM has four: 3/4 of an LSTM, i.e. 1/4
+fewer; it is the LSTM that has 1/3 more. The solutions say so, with the numbers
+computed from the two cells.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from ..cells import build_cell
+from ..notation import m, n
+from ..params import NetworkSpec, comparisons
+from ..printing import Equations, TexPrinter
+from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from .param_count import at, blocks_tex, formula
+from .text import distinct_misconceptions
+from .variant import Variant
+
+FAMILY = "gru"
+
+
+@cache
+def gate_count(kind: str) -> int:
+    """How many σ gates a cell has.
+
+    >>> gate_count("gru"), gate_count("lstm")
+    (2, 3)
+    """
+    return sum(eq.kind == "gate" for eq in build_cell(kind).equations)
+
+
+@cache
+def ratio() -> sp.Rational:
+    """GRU parameters / LSTM parameters at the same sizes (and bias convention)."""
+    return next(c.ratio for c in comparisons(NetworkSpec("gru")) if c.other == "lstm")
+
+
+@cache
+def keep_gate() -> str:
+    """The GRU gate that multiplies h_{t−1} in the new state (how much of it is kept)."""
+    eq = build_cell("gru").equation("h")
+    entry = eq.rhs.subs({m: 1, n: 1}).as_explicit()[0, 0]
+    elements = {el.parent.name: el for el in entry.atoms(MatrixElement)}
+    factor = sp.diff(entry, elements["h_prev"])
+    (gate,) = [name for name, el in elements.items() if factor == el]
+    return gate
+
+
+def _notes_feedback() -> Text:
+    r = ratio()
+    return T("ex.mc.gru.notes_fewer", more=sp.latex(1 / r - 1), fewer=sp.latex(1 - r))
+
+
+def _mcs(kind: str, answer: str, candidates) -> tuple[Misconception, ...]:
+    def feedback(mc: str) -> Text:
+        return _notes_feedback() if mc == "notes_fewer" else T(f"ex.mc.gru.{mc}")
+
+    return distinct_misconceptions(kind, (answer,), EXACT,
+                                   [Misconception(i, str(a), feedback(i)) for i, a in candidates])
+
+
+def _gates() -> Question:
+    gru, lstm = gate_count("gru"), gate_count("lstm")
+    steps = (Step(T("ex.gru.sol.gates", gru=gru, lstm=lstm),
+                  r"r = \sigma(z_r),\quad u = \sigma(z_u)", f"${gru}$"),)
+    return Question(f"{FAMILY}.gates", FAMILY, "integer", T("ex.gru.q.gates"), str(gru),
+                    solution=steps, misconceptions=_mcs("integer", str(gru), [("lstm_gates", lstm)]))
+
+
+def _ratio_steps(r: sp.Rational) -> tuple[Step, ...]:
+    gru, lstm = NetworkSpec("gru", bias="single"), NetworkSpec("lstm", bias="single")
+    fewer, more = 1 - r, 1 / r - 1
+    return (
+        Step(T("ex.gru.sol.blocks"),
+             rf"\frac{{{blocks_tex(gru)}}}{{{blocks_tex(lstm)}}} = {sp.latex(r)}",
+             f"${sp.latex(r)}$"),
+        Step(T("ex.gru.sol.fewer_more", fewer=sp.latex(fewer), more=sp.latex(more)),
+             rf"1 - {sp.latex(r)} = {sp.latex(fewer)},\quad \frac{{1}}{{{sp.latex(r)}}} - 1 = "
+             rf"{sp.latex(more)}", None),
+        Step(T("ex.gru.sol.notes", fewer=sp.latex(fewer), more=sp.latex(more)), None, None),
+    )
+
+
+def _ratio() -> Question:
+    r = ratio()
+    notes_ratio = 1 - (1 / r - 1)  # "1/3 fewer", as the notes say
+    return Question(f"{FAMILY}.ratio", FAMILY, "expression", T("ex.gru.q.ratio"), str(r),
+                    display=sp.latex(r), solution=_ratio_steps(r),
+                    misconceptions=_mcs("expression", str(r), [("notes_fewer", notes_ratio),
+                                                               ("ratio_inverted", 1 / r)]))
+
+
+def _fewer() -> Question:
+    r = ratio()
+    answer = 1 - r
+    return Question(f"{FAMILY}.fewer", FAMILY, "expression", T("ex.gru.q.fewer"), str(answer),
+                    display=sp.latex(answer), solution=_ratio_steps(r),
+                    misconceptions=_mcs("expression", str(answer),
+                                        [("notes_fewer", 1 / r - 1), ("ratio_given", r)]))
+
+
+def _more() -> Question:
+    r = ratio()
+    answer = 1 / r - 1
+    return Question(f"{FAMILY}.more", FAMILY, "expression", T("ex.gru.q.more"), str(answer),
+                    display=sp.latex(answer), solution=_ratio_steps(r),
+                    misconceptions=_mcs("expression", str(answer), [("more_fewer_swapped", 1 - r)]))
+
+
+def _total(v: Variant) -> Question:
+    spec = NetworkSpec("gru", convention="pytorch")
+    total = at(formula(spec), v.sizes)
+    lstm = at(formula(NetworkSpec("lstm", convention="pytorch")), v.sizes)
+    r = ratio()
+    notes = sp.Rational(lstm) * (1 - (1 / r - 1))
+    candidates = [("lstm_count", lstm), ("single_bias", at(formula(NetworkSpec("gru", bias="single")),
+                                                           v.sizes))]
+    if notes.is_Integer:  # an integer question cannot list a fractional wrong answer
+        candidates.insert(0, ("notes_fewer", notes))
+    steps = (Step(T("ex.gru.sol.total"), rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
+                  None),
+             Step(T("ex.params.sol.at", sizes=f"n = {v.sizes['n']},\\ m = {v.sizes['m']}"),
+                  rf"{sp.latex(formula(spec))} = {total} = {sp.latex(r)} \cdot {lstm}",
+                  f"${total}$"))
+    return Question(f"{FAMILY}.total", FAMILY, "integer",
+                    T("ex.gru.q.total", n=v.sizes["n"], m=v.sizes["m"]), str(total),
+                    solution=steps, misconceptions=_mcs("integer", str(total), candidates))
+
+
+def _keep_gate() -> Question:
+    answer = keep_gate()
+    h = build_cell("gru").equation("h")
+    steps = (Step(T("ex.gru.sol.keep_gate", gate=answer),
+                  rf"h_t = {TexPrinter().doprint(h.rhs)}", f"${answer}$"),)
+    choices = ("r", "u")
+    return Question(f"{FAMILY}.keep_gate", FAMILY, "choice", T("ex.gru.q.keep_gate"), answer,
+                    choices=choices, solution=steps,
+                    misconceptions=_mcs("choice", answer,
+                                        [("reset_gate", c) for c in choices if c != answer]))
+
+
+def generate(v: Variant) -> Exercise:
+    """The GRU-vs-LSTM exercise.
+
+    >>> from lstm_sym.exercises.variant import lecture_variant
+    >>> [q.answer for q in generate(lecture_variant()).questions]
+    ['2', '3/4', '1/4', '1/3', '42', 'u']
+    """
+    equations = Equations.of(build_cell("gru", bias="single")).latex_rows()
+    return Exercise(FAMILY, T("ex.gru.title"), T("ex.gru.intro"),
+                    math=r" \\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in equations),
+                    questions=(_gates(), _ratio(), _fewer(), _more(), _total(v), _keep_gate()))

@@ -1,0 +1,218 @@
+"""Parameter count: numbers and closed forms, from the cells' tensor shapes.
+
+Every answer is :func:`lstm_sym.params.count_params` of a network spec; every
+misconception is the count of a spec or cell with the misread part changed (no
+biases, no recurrent matrices, one gate block fewer, PyTorch's two biases, each
+layer reading x, one direction only).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+from ..notation import L, m, n
+from ..params import NetworkSpec, comparisons, count_params
+from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from .text import distinct_misconceptions
+from .variant import Variant
+
+FAMILY = "params"
+LECTURE_INPUTS = ("z", "z_i", "z_f", "z_o")
+
+
+@cache
+def formula(spec: NetworkSpec) -> sp.Expr:
+    """Closed form in n and m (the number of layers put in).
+
+    >>> formula(NetworkSpec("lecture"))
+    4*m*n + 4*m
+    """
+    return sp.expand(count_params(spec).formula.subs(L, spec.layers))
+
+
+@cache
+def without_one_gate(spec: NetworkSpec, gate: str = "o") -> sp.Expr:
+    """The count with one gate's tensors left out (three blocks instead of four).
+
+    >>> without_one_gate(NetworkSpec("lecture"))
+    3*m*n + 3*m
+    """
+    cell = spec.cell()
+    return sp.expand(sum((prm.count for prm in cell.params if prm.gate != gate), sp.Integer(0)))
+
+
+def at(expr: sp.Expr, sizes: dict[str, int]) -> int:
+    """An expression in n, m at the given sizes."""
+    return int(expr.subs({n: sizes["n"], m: sizes["m"]}))
+
+
+def blocks_tex(spec: NetworkSpec) -> str:
+    """The count as blocks per gate, e.g. ``4 \\left(m n + m\\right)`` (from the cell's tensors)."""
+    cell = spec.cell()
+    groups: dict[str | None, sp.Expr] = {}
+    for prm in cell.params:
+        groups[prm.gate] = groups.get(prm.gate, sp.Integer(0)) + prm.count
+    values = list(groups.values())
+    if all(v == values[0] for v in values):
+        return rf"{len(values)} \left({sp.latex(values[0], order='lex')}\right)"
+    return " + ".join(sp.latex(v, order="lex") for v in values)
+
+
+def _tex(expr: sp.Expr) -> str:
+    return sp.latex(expr, order="lex")
+
+
+def _mcs(kind: str, answer: str, candidates: list[tuple[str, str]]) -> tuple[Misconception, ...]:
+    return distinct_misconceptions(kind, (answer,), EXACT,
+                                   [Misconception(i, a, T(f"ex.mc.params.{i}"))
+                                    for i, a in candidates])
+
+
+def _sizes_text(sizes: dict[str, int]) -> str:
+    return f"n = {sizes['n']},\\ m = {sizes['m']}"
+
+
+def _lecture_cell(v: Variant) -> Question:
+    sizes = {"n": v.model.sizes["input"], "m": v.model.sizes["hidden"]}
+    spec = NetworkSpec("lecture")
+    total = at(formula(spec), sizes)
+    alts = [("no_bias", at(formula(NetworkSpec("lecture", bias="none")), sizes)),
+            ("three_gates", at(without_one_gate(spec), sizes)),
+            ("one_neuron", at(formula(NetworkSpec("ffn")), sizes))]
+    solution = (
+        Step(T("ex.params.sol.lecture_blocks"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+             f"${_tex(formula(spec))}$"),
+        Step(T("ex.params.sol.at", sizes=_sizes_text(sizes)),
+             rf"{_tex(formula(spec))} = {total}", f"${total}$"),
+    )
+    return Question(f"{FAMILY}.lecture_cell", FAMILY, "integer",
+                    T("ex.params.q.lecture_cell", n=sizes["n"]), str(total), solution=solution,
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(a)) for i, a in alts]))
+
+
+def _ratio_ffn(v: Variant) -> Question:
+    ratio = comparisons(NetworkSpec("lecture"))[0].ratio
+    lecture, ffn = formula(NetworkSpec("lecture")), formula(NetworkSpec("ffn"))
+    three = sp.simplify(without_one_gate(NetworkSpec("lecture")) / ffn)
+    solution = (Step(T("ex.params.sol.ratio_ffn"),
+                     rf"\frac{{{_tex(lecture)}}}{{{_tex(ffn)}}} = {sp.latex(ratio)}",
+                     f"${sp.latex(ratio)}$"),)
+    return Question(f"{FAMILY}.ratio_ffn", FAMILY, "expression", T("ex.params.q.ratio_ffn"),
+                    str(ratio), solution=solution,
+                    misconceptions=_mcs("expression", str(ratio),
+                                        [("ratio_inverted", str(1 / ratio)),
+                                         ("three_gates", str(three))]))
+
+
+def _lstm_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
+    return [("no_bias", formula(NetworkSpec("lstm", bias="none"))),
+            ("no_recurrent", formula(NetworkSpec("lecture", bias=spec.bias))),
+            ("three_gates", without_one_gate(spec)),
+            ("double_bias", formula(NetworkSpec("lstm", convention="pytorch")))]
+
+
+def _lstm_formula(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", bias="single")
+    expr = formula(spec)
+    solution = (Step(T("ex.params.sol.lstm_blocks"), rf"{blocks_tex(spec)} = {_tex(expr)}",
+                     f"${_tex(expr)}$"),
+                Step(T("ex.params.sol.factored"), rf"{_tex(expr)} = {sp.latex(sp.factor(expr))}",
+                     f"${sp.latex(sp.factor(expr))}$"))
+    return Question(f"{FAMILY}.lstm_formula", FAMILY, "expression", T("ex.params.q.lstm_formula"),
+                    str(expr), variables=("m", "n"), display=_tex(expr), solution=solution,
+                    misconceptions=_mcs("expression", str(expr),
+                                        [(i, str(e)) for i, e in _lstm_alternatives(spec)]))
+
+
+def _lstm_total(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", bias="single")
+    total = at(formula(spec), v.sizes)
+    solution = (Step(T("ex.params.sol.lstm_blocks"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+                     f"${_tex(formula(spec))}$"),
+                Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
+                     rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    return Question(f"{FAMILY}.lstm_total", FAMILY, "integer",
+                    T("ex.params.q.lstm_total", n=v.sizes["n"], m=v.sizes["m"]), str(total),
+                    solution=solution,
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(at(e, v.sizes)))
+                                         for i, e in _lstm_alternatives(spec)]))
+
+
+def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
+                    candidates: list[tuple[str, sp.Expr]]) -> Question:
+    total = at(formula(spec), v.sizes)
+    steps = [Step(T("ex.params.sol.torch_layer"),
+                  rf"{blocks_tex(spec)} = {_tex(formula(NetworkSpec('lstm', convention='pytorch')))}",
+                  None)]
+    if spec.layers > 1:
+        above = spec.layer_input(1)
+        per_layer = formula(NetworkSpec("lstm", convention="pytorch")).subs(n, above)
+        steps.append(Step(T("ex.params.sol.torch_above", size=sp.latex(above)),
+                          rf"{_tex(sp.expand(per_layer))}", None))
+    steps.append(Step(T("ex.params.sol.torch_total", directions=spec.directions,
+                        layers=spec.layers),
+                      rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
+                    solution=tuple(steps),
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(at(e, v.sizes))) for i, e in candidates]))
+
+
+def _pytorch_total(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", convention="pytorch")
+    return _torch_question(v, "pytorch_total", spec,
+                           T("ex.params.q.pytorch", n=v.sizes["n"], m=v.sizes["m"]),
+                           [("single_bias", formula(NetworkSpec("lstm", bias="single"))),
+                            ("no_bias", formula(NetworkSpec("lstm", bias="none")))])
+
+
+def _stacked(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", convention="pytorch", layers=2)
+    one = formula(NetworkSpec("lstm", convention="pytorch"))
+    return _torch_question(v, "stacked", spec,
+                           T("ex.params.q.stacked", n=v.sizes["n"], m=v.sizes["m"]),
+                           [("layers_same_input", 2 * one),
+                            ("single_bias", formula(NetworkSpec("lstm", bias="single", layers=2)))])
+
+
+def _bidirectional(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", convention="pytorch", layers=2, bidirectional=True)
+    one = formula(NetworkSpec("lstm", convention="pytorch"))
+    return _torch_question(v, "bidirectional", spec,
+                           T("ex.params.q.bidirectional", n=v.sizes["n"], m=v.sizes["m"]),
+                           [("second_layer_input", sp.expand(2 * (one + one.subs(n, m)))),
+                            ("one_direction", formula(NetworkSpec("lstm", convention="pytorch",
+                                                                  layers=2)))])
+
+
+def _peephole(v: Variant) -> Question:
+    spec = NetworkSpec("lstm", bias="single", peephole="lecture")
+    total = at(formula(spec), v.sizes)
+    candidates = [("no_peephole", formula(NetworkSpec("lstm", bias="single"))),
+                  ("diagonal_peephole", formula(NetworkSpec("lstm", bias="single",
+                                                            peephole="diagonal")))]
+    solution = (Step(T("ex.params.sol.peephole"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+                     f"${_tex(formula(spec))}$"),
+                Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
+                     rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    return Question(f"{FAMILY}.peephole", FAMILY, "integer",
+                    T("ex.params.q.peephole", n=v.sizes["n"], m=v.sizes["m"]), str(total),
+                    solution=solution,
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(at(e, v.sizes))) for i, e in candidates]))
+
+
+def generate(v: Variant) -> Exercise:
+    """The parameter-count exercise.
+
+    >>> from lstm_sym.exercises.variant import lecture_variant
+    >>> [q.answer for q in generate(lecture_variant()).questions][:3]
+    ['16', '4', '4*m**2 + 4*m*n + 4*m']
+    """
+    questions = (_lecture_cell(v), _ratio_ffn(v), _lstm_formula(v), _lstm_total(v),
+                 _pytorch_total(v), _stacked(v), _bidirectional(v), _peephole(v))
+    return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"), questions)

@@ -1,0 +1,125 @@
+"""Shapes: the dimension of each matrix and vector in the vector and recurrent forms.
+
+Shapes are read off the cells' symbolic tensors (W_z is m×n because the cell
+declares it so) and put at the variant's sizes; misconceptions transpose them, use
+the input size for a state, or forget the recurrent block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import sympy as sp
+
+from ..cells import build_cell
+from ..notation import m, n
+from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from .text import distinct_misconceptions
+from .variant import Variant
+
+FAMILY = "shapes"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A symbolic (rows, cols) and where it comes from."""
+
+    name: str  # question id suffix
+    tex: str  # how the sheet names it
+    rows: sp.Expr
+    cols: sp.Expr
+    form: str  # "vector" (the lecture's cell) or "recurrent" (the LSTM) or "pytorch"
+    reason: str  # message key suffix
+
+
+def _param(cell, name: str) -> tuple[sp.Expr, sp.Expr]:
+    return cell.param(name).shape
+
+
+@cache
+def shapes() -> tuple[Shape, ...]:
+    """The shapes asked about, from the cells.
+
+    >>> [(s.name, s.rows, s.cols) for s in shapes()][:2]
+    [('W_z', m, n), ('b_i', m, 1)]
+    """
+    lecture = build_cell("lecture")
+    lstm = build_cell("lstm", bias="single")
+    torch = build_cell("lstm", convention="pytorch")
+    z = lecture.equation("z").lhs.shape
+    c_prev = lecture.states[0].prev.shape
+    w_f, u_f = _param(lstm, "W_f"), _param(lstm, "U_f")
+    stacked = dict(torch.torch_layout)["weight_ih"]
+    ih_rows = sum((_param(torch, name)[0] for name in stacked), sp.Integer(0))
+    return (
+        Shape("W_z", "W_z", *_param(lecture, "W_z"), "vector", "input_weight"),
+        Shape("b_i", "b_i", *_param(lecture, "b_i"), "vector", "bias"),
+        Shape("z", "z", *z, "vector", "per_cell"),
+        Shape("c_prev", "c_{t-1}", *c_prev, "vector", "per_cell"),
+        Shape("U_f", "U_f", *u_f, "recurrent", "recurrent_weight"),
+        # One gate's weights acting on the stacked [x_t; h_{t-1}]: W_f and U_f side by side.
+        Shape("W_f_stacked", r"[W_f \; U_f]", w_f[0], w_f[1] + u_f[1], "recurrent", "stacked"),
+        Shape("weight_ih", r"\texttt{weight\_ih\_l0}", ih_rows, _param(torch, "W_i")[1],
+              "pytorch", "torch"),
+    )
+
+
+def _at(expr: sp.Expr, sizes: dict[str, int]) -> int:
+    return int(sp.sympify(expr).subs({n: sizes["n"], m: sizes["m"]}))
+
+
+def _vector(rows, cols) -> str:
+    return f"[{rows}, {cols}]"
+
+
+def _alternatives(shape: Shape) -> list[tuple[str, sp.Expr, sp.Expr]]:
+    out = [("transposed", shape.cols, shape.rows)]
+    if shape.cols == 1:
+        out.append(("input_size", n, sp.Integer(1)))
+    if shape.reason == "recurrent_weight":
+        out.append(("input_size", shape.rows, n))
+    if shape.reason == "stacked":
+        out.append(("no_recurrent", shape.rows, n))
+    if shape.form == "pytorch":
+        out.append(("one_gate", m, shape.cols))
+    return out
+
+
+def _question(shape: Shape, v: Variant) -> Question:
+    symbolic = shape.form == "pytorch"  # asked in terms of n and m
+    sizes = v.sizes
+    if symbolic:
+        answer = _vector(shape.rows, shape.cols)
+        display_tex = rf"[{sp.latex(shape.rows)}, {sp.latex(shape.cols)}]"
+    else:
+        answer = _vector(_at(shape.rows, sizes), _at(shape.cols, sizes))
+        display_tex = answer
+    candidates = []
+    for mc, rows, cols in _alternatives(shape):
+        text = _vector(rows, cols) if symbolic else _vector(_at(rows, sizes), _at(cols, sizes))
+        candidates.append(Misconception(mc, text, T(f"ex.mc.shapes.{mc}")))
+    mcs = distinct_misconceptions("vector", (answer,), EXACT, candidates)
+    sym = rf"\mathbb{{R}}^{{{sp.latex(shape.rows)} \times {sp.latex(shape.cols)}}}"
+    steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex), rf"{shape.tex} \in {sym}",
+                  f"${display_tex}$" if symbolic else None)]
+    if not symbolic:
+        steps.append(Step(T("ex.shapes.sol.at", n=sizes["n"], m=sizes["m"]),
+                          rf"{sym} = \mathbb{{R}}^{{{_at(shape.rows, sizes)} \times "
+                          rf"{_at(shape.cols, sizes)}}}", f"${display_tex}$"))
+    prompt: Text = T(f"ex.shapes.q.{shape.form}", name=shape.tex, n=sizes["n"], m=sizes["m"])
+    return Question(f"{FAMILY}.{shape.name}", FAMILY, "vector", prompt, answer, EXACT,
+                    variables=("m", "n") if symbolic else (), display=display_tex,
+                    solution=tuple(steps), misconceptions=mcs)
+
+
+def generate(v: Variant) -> Exercise:
+    """The shapes exercise.
+
+    >>> from lstm_sym.exercises.variant import lecture_variant
+    >>> [q.answer for q in generate(lecture_variant()).questions][:3]
+    ['[2, 3]', '[2, 1]', '[2, 1]']
+    """
+    return Exercise(FAMILY, T("ex.shapes.title"),
+                    T("ex.shapes.intro", n=v.sizes["n"], m=v.sizes["m"]),
+                    tuple(_question(s, v) for s in shapes()))

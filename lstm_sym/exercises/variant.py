@@ -1,0 +1,345 @@
+"""The numbers of one exercise set: the lecture's, or a random variant that stays clean.
+
+A :class:`Variant` is the data every answer is recomputed from (it is what key.json
+stores under ``"exercise"``). The lecture's variant uses the lecture's weights and
+sequences exactly. A random variant draws, from an explicit
+``numpy.random.Generator`` seeded by sha256 of ``"{seed}:{student id}"``:
+
+- which input carries the data, which one writes/resets, which one reads;
+- the cell input's weight and bias, and each gate's weight and bias;
+- the trace and memory-puzzle sequences;
+- the sizes used by the parameter-count and shape questions.
+
+Rejection sampling keeps the lecture's qualities (:func:`problems` lists what is
+violated): every gate pre-activation is at least 10 away from 0, so ideal (0/1)
+and exact answers agree within the tolerance; memory values are small integers;
+each sequence writes (once onto a non-empty memory), resets and reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from ..cells import Cell
+from ..errors import UserError
+from ..examples import EXAMPLES, LECTURE_CELL, LECTURE_PARAMS, example
+from ..numeric import run
+from ..weights import Model, as_matrix, bind_sizes, cell_from_options
+from ..worksheet import Student
+from .model import IDEAL
+
+SATURATION = 10  # |gate pre-activation| at least this: σ(±10) is within 4.6·10⁻⁵ of 0/1
+MAX_MEMORY = 20  # memory values stay small integers
+MAX_DRAWS = 2000  # rejection sampling gives up after this many sequences (never happens)
+GATES = ("i", "f", "o")
+PRE = {"i": "z_i", "f": "z_f", "o": "z_o"}
+# The lecture's sizes for the parameter and shape questions: its 3-d input and its
+# two-cell hidden layer.
+LECTURE_SIZES = {"n": 3, "m": 2}
+MEMORY_EXAMPLE = "lecture-memory"
+
+
+@cache
+def _cell(options: tuple[tuple[str, str], ...]) -> Cell:
+    return cell_from_options(dict(options), "exercise: cell")
+
+
+def make_model(cell: dict[str, str], weights: dict[str, Any], where: str = "exercise") -> Model:
+    """A model of one layer; the cell is built once per set of options (SymPy is slow to
+    build, and every variant and alternative uses the same cell).
+
+    >>> make_model(LECTURE_CELL, LECTURE_PARAMS).sizes
+    {'input': 3, 'hidden': 1}
+    """
+    built = _cell(tuple(sorted(cell.items())))
+    missing = [prm.name for prm in built.params if prm.name not in weights]
+    if missing:
+        raise UserError(f"{where}: weights: missing parameter {missing[0]}")
+    arrays = {prm.name: as_matrix(weights[prm.name], f"{where}: weights: {prm.name}")
+              for prm in built.params}
+    extra = sorted(set(weights) - set(arrays))
+    if extra:
+        raise UserError(f"{where}: weights: unknown parameter {extra[0]}")
+    return Model(built, [arrays], bind_sizes(built, arrays, f"{where}: weights"), dict(cell))
+
+
+def derive_seed(seed: int, student_id: str | None = None, attempt: int = 0) -> int:
+    """A 64-bit seed from (seed, student id), stable across machines and Python runs.
+
+    >>> derive_seed(1, "s001") == derive_seed(1, "s001") != derive_seed(1, "s002")
+    True
+    """
+    text = f"{seed}:{student_id or ''}" + (f":{attempt}" if attempt else "")
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which input (0-based) carries the data, writes (1) / resets (−1), and reads (1)."""
+
+    data: int
+    write: int
+    read: int
+
+
+def _roles_from_weights(weights: dict) -> Roles:
+    def channel(name: str) -> int:
+        row = weights[name][0]
+        return max(range(len(row)), key=lambda k: abs(row[k]))
+    return Roles(channel("W_z"), channel("W_i"), channel("W_o"))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Everything the answers are computed from.
+
+    >>> v = lecture_variant()
+    >>> [round(float(s["c"])) for s in v.trace("ideal")]
+    [3, 7, 7, 7, 0]
+    """
+
+    example: str
+    seed: int | None
+    student: Student | None
+    worked: tuple[int, ...]
+    weights: dict[str, Any]
+    inputs: tuple[tuple[int, ...], ...]
+    memory_inputs: tuple[tuple[int, ...], ...]
+    sizes: dict[str, int]
+    attempt: int = 0
+    cell: dict[str, str] = field(default_factory=lambda: dict(LECTURE_CELL))
+
+    @cached_property
+    def roles(self) -> Roles:
+        return _roles_from_weights(self.weights)
+
+    @cached_property
+    def model(self) -> Model:
+        return make_model(self.cell, self.weights)
+
+    def trace(self, mode: str) -> list[dict[str, mpmath.mpf]]:
+        """The trace sequence's named values per step, in ``ideal`` or ``exact`` mode."""
+        return self._traces[(mode, "trace")]
+
+    def memory_trace(self, mode: str) -> list[dict[str, mpmath.mpf]]:
+        return self._traces[(mode, "memory")]
+
+    def plot_trace(self) -> list[dict[str, float]]:
+        """Float-mode values (what a plot shows)."""
+        return [{k: float(v) for k, v in row.items()}
+                for row in step_rows(self.model, self.inputs, "float")]
+
+    @cached_property
+    def _traces(self) -> dict:
+        return {(mode, which): step_rows(self.model, seq, mode)
+                for mode in ("ideal", "exact")
+                for which, seq in (("trace", self.inputs), ("memory", self.memory_inputs))}
+
+    def to_json(self) -> dict[str, Any]:
+        """The key's ``exercise`` object: enough to recompute every answer."""
+        return {
+            "title": EXAMPLES[self.example][0] if self.example in EXAMPLES else self.example,
+            "example": self.example,
+            "seed": self.seed,
+            "attempt": self.attempt,
+            "cell": dict(self.cell),
+            "weights": {k: v for k, v in self.weights.items()},
+            "inputs": [list(step) for step in self.inputs],
+            "memory_inputs": [list(step) for step in self.memory_inputs],
+            "sizes": dict(self.sizes),
+            "worked": list(self.worked),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, student: Student | None = None,
+                  where: str = "exercise") -> Variant:
+        """Rebuild a variant from a key's ``exercise`` object (checked by lstm_sym.key)."""
+        try:
+            return cls(
+                example=data["example"], seed=data.get("seed"), student=student,
+                worked=tuple(int(t) for t in data["worked"]),
+                weights={k: v for k, v in data["weights"].items()},
+                inputs=tuple(tuple(step) for step in data["inputs"]),
+                memory_inputs=tuple(tuple(step) for step in data["memory_inputs"]),
+                sizes={k: int(v) for k, v in data["sizes"].items()},
+                attempt=int(data.get("attempt", 0)), cell=dict(data["cell"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(f"{where}: cannot rebuild the exercise ({exc.__class__.__name__}: "
+                            f"{exc})") from None
+
+
+def step_rows(model: Model, inputs, mode: str, c0: Any = None) -> list[dict[str, Any]]:
+    """Scalar named values per step, plus ``c_prev`` (the memory before the step)."""
+    trace = run(model, [list(s) for s in inputs], mode=mode, dps=50,
+                c0=None if c0 is None else [c0])
+    rows, prev = [], c0
+    for t in range(len(inputs)):
+        values = trace.step_values(t)
+        row = {k: v[0] for k, v in values.items() if k not in ("t", "x")}
+        zero = 0.0 if mode == "float" else mpmath.mpf(0)
+        row["c_prev"] = zero if prev is None else prev
+        prev = row["c"]
+        rows.append(row)
+    return rows
+
+
+def check_worked(worked: tuple[int, ...], steps: int) -> tuple[int, ...]:
+    """Validate worked step numbers (1-based) against the sequence length."""
+    worked = tuple(sorted({int(t) for t in worked}))
+    bad = [t for t in worked if not 1 <= t <= steps]
+    if bad:
+        raise UserError(f"--worked: step {bad[0]} is outside 1…{steps}")
+    if len(worked) == steps:
+        raise UserError(f"--worked: leave at least one of the {steps} steps to the student")
+    return worked
+
+
+def lecture_variant(example_name: str = "lecture-worked",
+                    worked: tuple[int, ...] = (1, 4)) -> Variant:
+    """The lecture's own numbers, exactly."""
+    ex = example(example_name)
+    memory = example(MEMORY_EXAMPLE)
+    return Variant(example_name, None, None, check_worked(worked, len(ex.inputs)),
+                   {k: v for k, v in LECTURE_PARAMS.items()},
+                   tuple(tuple(s) for s in ex.inputs), tuple(tuple(s) for s in memory.inputs),
+                   dict(LECTURE_SIZES))
+
+
+# --- random variants ----------------------------------------------------------------
+
+
+def _draw_weights(rng: np.random.Generator, roles: Roles) -> dict[str, Any]:
+    def row(channel: int, weight: int) -> list[list[int]]:
+        out = [0, 0, 0]
+        out[channel] = weight
+        return [out]
+
+    def gate(sign: int) -> tuple[int, int]:
+        # |bias| >= 10 keeps the gate saturated at rest; weight >= |bias| + 10 saturates it
+        # the other way when its input is ±1.
+        bias = int(rng.choice([10, 20]))
+        weight = int(rng.choice([w for w in (30, 50, 100) if w >= bias + 10]))
+        return weight, sign * bias
+
+    w_z, b_z = int(rng.choice([1, 2, -1])), int(rng.choice([0, 0, 1, -1]))
+    (w_i, b_i), (w_f, b_f), (w_o, b_o) = gate(-1), gate(+1), gate(-1)
+    return {"W_z": row(roles.data, w_z), "b_z": [b_z],
+            "W_i": row(roles.write, w_i), "b_i": [b_i],
+            "W_f": row(roles.write, w_f), "b_f": [b_f],
+            "W_o": row(roles.read, w_o), "b_o": [b_o]}
+
+
+def _draw_sequence(rng: np.random.Generator, roles: Roles, steps: int) -> np.ndarray:
+    x = np.zeros((steps, 3), dtype=np.int64)
+    x[:, roles.data] = rng.integers(1, 7, steps)
+    x[:, roles.write] = rng.choice([1, 0, -1], size=steps, p=[0.4, 0.35, 0.25])
+    x[:, roles.read] = rng.choice([0, 1], size=steps, p=[0.7, 0.3])
+    return x
+
+
+def draw_variant(example_name: str, seed: int, student: Student | None = None,
+                 worked: tuple[int, ...] = (1, 4), attempt: int = 0) -> Variant:
+    """A clean random variant for (seed, student id, attempt).
+
+    >>> v = draw_variant("lecture-worked", 7)
+    >>> problems(v)
+    []
+    >>> v == draw_variant("lecture-worked", 7)
+    True
+    """
+    steps = len(example(example_name).inputs)
+    worked = check_worked(worked, steps)
+    memory_steps = len(example(MEMORY_EXAMPLE).inputs)
+    rng = np.random.default_rng(derive_seed(seed, student.id if student else None, attempt))
+    roles = Roles(*(int(k) for k in rng.permutation(3)))
+    weights = _draw_weights(rng, roles)
+    model = make_model(LECTURE_CELL, weights, "variant")
+    sequences = []
+    for kind, length in (("trace", steps), ("memory", memory_steps)):
+        for _ in range(MAX_DRAWS):
+            seq = tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
+            if not sequence_problems(model, seq, kind, worked, quick=True):
+                break
+        else:  # pragma: no cover - the odds are below 10^-100
+            raise RuntimeError(f"no clean {kind} sequence after {MAX_DRAWS} draws")
+        sequences.append(seq)
+    n = int(rng.integers(2, 7))
+    m = int(rng.choice([k for k in range(2, 7) if k != n]))  # n ≠ m: a transpose shows
+    variant = Variant(example_name, seed, student, worked, weights, sequences[0], sequences[1],
+                      {"n": n, "m": m}, attempt)
+    return variant
+
+
+# --- cleanliness ---------------------------------------------------------------------
+
+
+def keep_span(rows: list[dict]) -> tuple[int, int] | None:
+    """(k, t), 1-based: t the first step ≥ 2 that reads a non-zero memory, k the last reset
+    before it (or step 1) — the forget gate stays open from k+1 to t."""
+    for t in range(2, len(rows) + 1):
+        row = rows[t - 1]
+        if row["o"] == 1 and row["c"] != 0:
+            resets = [r for r in range(1, t) if rows[r - 1]["f"] == 0]
+            k = max([1, *resets])
+            if k < t:
+                return k, t
+    return None
+
+
+def reset_span(rows: list[dict]) -> tuple[int, int] | None:
+    """(1, r): r the first step ≥ 2 whose forget gate is closed."""
+    for r in range(2, len(rows) + 1):
+        if rows[r - 1]["f"] == 0:
+            return 1, r
+    return None
+
+
+def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = (),
+                      quick: bool = False) -> list[str]:
+    """What keeps a sequence from being as clean as the lecture's (empty: clean)."""
+    ideal = step_rows(model, seq, "ideal")
+    out = []
+    for t, row in enumerate(ideal, 1):
+        for gate in GATES:
+            if abs(row[PRE[gate]]) < SATURATION:
+                out.append(f"{kind} step {t}: {PRE[gate]} = {row[PRE[gate]]} is not saturated")
+        if row["c"] != int(row["c"]) or abs(row["c"]) > MAX_MEMORY:
+            out.append(f"{kind} step {t}: memory {row['c']} is not a small integer")
+    writes = [t for t, r in enumerate(ideal, 1) if r["i"] == 1 and r["z"] != 0]
+    if not writes:
+        out.append(f"{kind}: nothing is written")
+    if not any(r["i"] == 1 and r["f"] == 1 and r["z"] != 0 and r["c_prev"] != 0 for r in ideal):
+        out.append(f"{kind}: no write adds to a non-empty memory")
+    if not any(r["f"] == 0 and r["c_prev"] != 0 for r in ideal):
+        out.append(f"{kind}: the memory is never reset")
+    if not any(r["o"] == 1 and r["c"] != 0 for r in ideal):
+        out.append(f"{kind}: the memory is never read")
+    if kind == "trace":
+        if keep_span(ideal) is None:
+            out.append("trace: no read at step ≥ 2 for the gradient question")
+        if reset_span(ideal) is None:
+            out.append("trace: no reset at step ≥ 2 for the gradient question")
+        asked = [t for t in range(1, len(ideal) + 1) if t not in worked]
+        if not any(ideal[t - 1]["c"] != 0 for t in asked):
+            out.append("trace: every step left to the student has an empty memory")
+    if out and quick:
+        return out
+    exact = step_rows(model, seq, "exact")
+    for t, (a, b) in enumerate(zip(ideal, exact), 1):
+        for name in ("c", "y"):
+            if abs(a[name] - b[name]) > IDEAL.abs:
+                out.append(f"{kind} step {t}: ideal {name} = {a[name]} and exact "
+                           f"{mpmath.nstr(b[name], 8)} differ by more than {IDEAL.abs}")
+    return out
+
+
+def problems(variant: Variant) -> list[str]:
+    """Every cleanliness rule the variant breaks (empty for a clean one)."""
+    return (sequence_problems(variant.model, variant.inputs, "trace", variant.worked)
+            + sequence_problems(variant.model, variant.memory_inputs, "memory"))
