@@ -11,9 +11,10 @@
      (:class:`~lstm_sym.checker.numeric.Sampler`) with 50 significant digits;
      points where either side has no real value are skipped. One point where
      they differ by more than 1e-30 relative proves them different; agreement
-     at ``REQUIRED_POINTS`` = 8 points accepts them.
-  3. If too few points are usable (the key's expression is undefined almost
-     everywhere we look), SymPy decides whether ``expected - answer``
+     at ``REQUIRED_POINTS`` = 8 points accepts them. An answer without a
+     value at most points where the key has one is not equivalent.
+  3. If the key's expression itself has a value at fewer than 8 of the
+     ``MAX_POINTS`` = 40 points, SymPy decides whether ``expected - answer``
      simplifies to zero, in the sandbox with a time limit.
 
   **False-accept bound.** If ``expected - answer`` is, after clearing
@@ -192,6 +193,8 @@ def compare_expressions(
             if agree >= REQUIRED_POINTS:
                 return Match.EQUAL
         if not agree and undefined + overflow >= REQUIRED_POINTS:
-            # Bail out early so a hostile answer costs 8 evaluations, not 40.
-            return Match.TOO_COMPLEX if overflow > undefined else Match.NOWHERE_DEFINED
-    return Match.UNKNOWN
+            break  # bail out early: a hostile answer costs 8 evaluations, not 40
+    if agree + undefined + overflow >= REQUIRED_POINTS:
+        # The key had values at enough points; the answer too often had none.
+        return Match.TOO_COMPLEX if overflow > undefined else Match.NOWHERE_DEFINED
+    return Match.UNKNOWN  # the key itself is rarely defined here: ask SymPy

@@ -41,7 +41,8 @@ EN: dict[str, str] = {
     "decimal_comma": "Use a decimal point, not a comma (write 0.5, not 0,5).",
     "no_real_value": "Your answer has no real value (for example a division by zero or the"
     " square root of a negative number).",
-    "nowhere_defined": "Your expression has no real value for almost all values of the variables.",
+    "nowhere_defined": "Your expression has no real value for many values of the variables"
+    " where the right answer has one.",
     "not_integer": "The answer must be a whole number.",
     "wrong_length": "Your vector has {got} entries, but this question expects {want}.",
     "vector_entry": "Entry {index}: {detail}",
@@ -75,7 +76,7 @@ ZH: dict[str, str] = {
     "arity": "第 {pos} 个字符处的“{name}”需要 {want} 个参数，但给出了 {got} 个。",
     "decimal_comma": "请使用小数点而不是逗号（写 0.5，而不是 0,5）。",
     "no_real_value": "你的答案没有实数值（例如除以零或对负数开平方）。",
-    "nowhere_defined": "对于几乎所有的变量取值，你的表达式都没有实数值。",
+    "nowhere_defined": "对于许多变量取值，正确答案有实数值，而你的表达式没有。",
     "not_integer": "答案必须是整数。",
     "wrong_length": "你的向量有 {got} 个分量，但本题需要 {want} 个。",
     "vector_entry": "第 {index} 个分量：{detail}",
