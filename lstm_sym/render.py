@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from .i18n import catalogue
 from .pictures import coordinates, latex_to_text
-from .worksheet import Section, Worksheet
+from .worksheet import Section, Step, Worksheet
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
 MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j2"}
@@ -164,12 +164,14 @@ def md_prose(text: Any, block: bool = True) -> Markup:
 
 
 def md_cell(text: Any) -> Markup:
-    """A Markdown table cell: prose with math, and ``|`` escaped even inside math
-    (GitHub splits table rows before it reads math).
+    """A Markdown table cell or choice: a bare number as math (a true minus sign), else
+    prose; ``|`` escaped even inside math (GitHub splits table rows before math).
 
-    >>> print(md_cell("$|x|$"))
-    $\\|x\\|$
+    >>> print(md_cell("$|x|$"), md_cell("-10"))
+    $\\|x\\|$ $-10$
     """
+    if _NUMBER_RE.fullmatch(str(text).strip()):
+        return Markup(f"${str(text).strip().replace('−', '-')}$")
     return Markup(str(md_prose(text, block=False)).replace("\\|", "|").replace("|", "\\|"))
 
 
@@ -186,6 +188,27 @@ def mermaid_text(text: Any) -> Markup:
 def math(text: Any) -> Markup:
     """LaTeX the cell model produced (equations, formulas): trusted as is."""
     return Markup(str(text))
+
+
+def step_value(step: Step) -> str:
+    """The value a worked step arrives at, unless its formula already ends with it.
+
+    >>> step_value(Step("add", math="c = 3 + 4 = 7", value="$7$"))
+    ''
+    >>> step_value(Step("add", math="c = 3 + 4", value="$7$"))
+    '$7$'
+    >>> step_value(Step("both", math=r"c = 7, \\quad y = 7", value=r"$c = 7,\\ y = 7$"))
+    ''
+    """
+    if not step.value or not step.math:
+        return step.value or ""
+    bare, formula = _squeeze(step.value.strip().strip("$")), _squeeze(step.math)
+    return "" if formula == bare or formula.endswith("=" + bare) else step.value
+
+
+def _squeeze(tex: str) -> str:
+    """LaTeX without spaces and spacing commands, to compare two formulas."""
+    return "".join(re.sub(r"\\(?:quad|qquad|[,;:! ])", "", tex).split())
 
 
 # --- environments -----------------------------------------------------------------
@@ -247,6 +270,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters["coords"] = lambda t, values: Markup(coordinates(t, values))
     env.filters["plain"] = latex_to_text
     env.filters["mermaid"] = mermaid_text
+    env.filters["step_value"] = step_value
     return env
 
 

@@ -50,6 +50,7 @@ FORMATS = ("md", "tex", "pdf")
 EDITIONS = ("worksheet", "solutions")
 DEFAULT_FORMATS = FORMATS  # pdf only when TeX is installed, unless asked for explicitly
 KEY_FILE = "key.json"
+CLASS_SEED = 0
 
 
 def _comma_list(choices: Sequence[str], what: str):
@@ -124,14 +125,15 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
     if students is None:
         sets = [(None, exercises.build_set(example=args.example, worked=args.worked,
                                            seed=args.seed))]
-    else:
-        by_id = exercises.class_variants(args.seed, students)
+    else:  # a class always draws: without --seed, from seed 0
+        by_id = exercises.class_variants(CLASS_SEED if args.seed is None else args.seed,
+                                         students, example=args.example, worked=args.worked)
         sets = [(s, by_id[s.id]) for s in students]
     for student, exset in sets:
         ws = exercises.build_worksheet(exset, lang=args.lang)
         if student is not None and ws.student is None:
             ws = replace(ws, student=student)
-        yield Variant(student, ws, exset.key())
+        yield Variant(student, ws, exset.key(lang=args.lang))
 
 
 def write_key(path: Path, key: dict[str, Any]) -> None:

@@ -1,0 +1,161 @@
+"""Rendering the content model: escaping, editions, pictures, template overrides."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_render_sample import sample_worksheet
+
+from lstm_sym.errors import UserError
+from lstm_sym.i18n import catalogue
+from lstm_sym.pictures import latex_to_text, trace_svg
+from lstm_sym.render import (
+    environment,
+    md_escape,
+    md_prose,
+    render,
+    split_math,
+    tex_cell,
+    tex_escape,
+    tex_prose,
+)
+from lstm_sym.worksheet import Student
+
+NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
+# What tex_escape may emit: plain characters, \{ \} \$ \& \# \_ \%, and a few \text…{} macros.
+_SAFE_TEX = re.compile(r"(?:[^\\{}$&#^_%~]|\\[{}$&#_%]|\\text[a-z]+\{\}|-\{\})*")
+
+
+@given(st.text())
+def test_tex_escape_leaves_nothing_tex_would_read(text):
+    escaped = str(tex_escape(text))
+    assert _SAFE_TEX.fullmatch(escaped), escaped
+    assert "\n" not in escaped  # a name cannot end a paragraph or a macro argument
+
+
+def test_tex_escape_of_an_attack_name():
+    escaped = str(tex_escape(NASTY))
+    assert "\\input" not in escaped and "\\write18" not in str(tex_escape("\\write18{rm}"))
+    assert escaped.startswith(r"O\textquotesingle{}Brien \& \{\textbackslash{}input\{")
+    assert "^^5c" not in str(tex_escape("^^5cinput"))  # TeX's ^^ notation for a backslash
+
+
+@given(st.text())
+def test_md_escape_has_no_unescaped_markup(text):
+    escaped = str(md_escape(text))
+    unescaped = re.sub(r"\\.", "", escaped)
+    assert not re.search(r"[\\`*_\[\]<>|~$&#]", unescaped), escaped
+
+
+def test_prose_escapes_text_and_passes_math():
+    assert split_math("a $x$ b $$y$$ c $ d") == [
+        (False, "a "), (True, "x"), (False, " b "), (True, "$y$"), (False, " c $ d")]
+    assert str(tex_prose("50% of $c_t$ -- & so on")) == r"50\% of $c_t$ -{}-{} \& so on"
+    assert str(tex_prose("see $$x^2$$")) == r"see \[x^2\]"
+    assert str(md_prose("*x* is $a_1*b_1$")) == r"\*x\* is $a_1*b_1$"
+    assert str(md_prose("- not a list")) == r"\- not a list"
+    assert str(tex_cell("−3")) == "$-3$" and str(tex_cell("3.5e-05")) == "$3.5e-05$"
+
+
+def test_unfiltered_values_are_escaped_by_default():
+    env = environment("tex")
+    template = env.from_string("((( name ))) | ((( name | prose ))) | ((( '\\\\x' | math )))")
+    assert template.render(name="a_b $c$") == r"a\_b \$c\$ | a\_b $c$ | \x"
+
+
+@pytest.fixture(scope="module")
+def sheets():
+    ws = sample_worksheet("en", Student("s1", NASTY), seed=3)
+    return {"solutions": ws, "worksheet": ws.student_edition()}
+
+
+def test_markdown_editions_follow_the_content(sheets):
+    sol = render(sheets["solutions"], "md")
+    work = render(sheets["worksheet"], "md")
+    assert sol.startswith("# The LSTM memory cell, step by step\n")
+    assert "O'Brien \\& {\\\\input{/etc/passwd}} 100%\\_\\$\\#^\\~" in sol
+    assert "```mermaid\nflowchart BT" in sol and "```mermaid" in work
+    assert "![Memory, output and gates over time.](trace.svg)" in sol
+    assert "trace.svg" not in work  # plots are in the solutions' content only
+    assert "$c_2 = g(z)" in sol and "$c_2 = g(z)" not in work  # t = 2 is for the student
+    assert "$c_4 = g(z)" in work  # t = 4 is worked, as in the lecture
+    assert "- [x] closed" in sol and "- [ ] closed" in work
+    assert "| 2 | 4 | 1 | 0 | 4 | 1 | 1 | 0 | (3) | (4) |" in work  # blanks name their question
+    assert "Variant 3" in sol and "\n\n\n" not in sol
+
+
+def test_mermaid_labels_from_the_diagram(sheets):
+    md = render(sheets["solutions"], "md")
+    assert 'zi["z_i = 100x₂ − 10"]' in md and 'zf["z_f = 100x₂ + 10"]' in md
+    for word in ("input gate", "forget gate", "output gate", "memory cell"):
+        assert word in md
+    assert latex_to_text(r"\sigma(z_f) \odot c_{t-1}") == "σ(z_f) ⊙ c_(t−1)"
+
+
+def test_latex_editions(sheets):
+    sol = render(sheets["solutions"], "tex")
+    work = render(sheets["worksheet"], "tex")
+    assert "\\input{" not in sol.split("\\begin{document}")[1]
+    assert "\\begin{tikzpicture}" in sol and "\\begin{axis}" in sol
+    assert "\\begin{axis}" not in work and "\\blankcell{3}" in work
+    assert "\\answerlines{Answer:}{2}" in work and "\\answerlines{" not in sol
+    assert sol.count("\\begin{document}") == 1 and sol.rstrip().endswith("\\end{document}")
+
+
+def test_chinese_sheet_uses_ctex_and_chinese_words():
+    ws = sample_worksheet("zh", Student("s7", "李小龙"))
+    tex = render(ws.student_edition(), "tex")
+    assert "{ctexart}" in tex and "Noto Serif CJK SC" in tex
+    assert "姓名：}~李小龙" in tex and "练习" in tex
+    md = render(ws, "md")
+    assert "**姓名：** 李小龙" in md and "参考答案" in md
+
+
+def test_user_templates_override_by_name_and_extend_builtins(tmp_path, sheets):
+    (tmp_path / "latex").mkdir()
+    (tmp_path / "latex" / "worksheet.tex.j2").write_text(
+        '((* extends "builtin/latex/worksheet.tex.j2" *))\n'
+        "((* block course *))\\textsc{((( course )))}((* endblock *))\n")
+    (tmp_path / "markdown").mkdir()
+    (tmp_path / "markdown" / "diagram.md.j2").write_text("(diagram withheld)\n")
+    tex = render(sheets["solutions"], "tex", templates=tmp_path,
+                 extra={"course": "CS 101 & co"})
+    assert "\\textsc{CS 101 \\& co}" in tex and "\\begin{tikzpicture}" in tex
+    md = render(sheets["solutions"], "md", templates=tmp_path)
+    assert "(diagram withheld)" in md and "```mermaid" not in md
+
+
+def test_broken_user_template_is_a_user_error(tmp_path, sheets):
+    (tmp_path / "markdown").mkdir()
+    (tmp_path / "markdown" / "worksheet.md.j2").write_text("((* if *))")
+    with pytest.raises(UserError, match="--templates: .*worksheet.md.j2:1"):
+        render(sheets["solutions"], "md", templates=tmp_path)
+    (tmp_path / "markdown" / "worksheet.md.j2").write_text("((( nothing.here )))")
+    with pytest.raises(UserError, match="--templates: 'nothing' is undefined"):
+        render(sheets["solutions"], "md", templates=tmp_path)
+
+
+def test_catalogues_have_the_same_keys_and_fields():
+    en, zh = catalogue("en"), catalogue("zh")
+    ui_en = {k for k in en if k.startswith("ui.")}
+    assert ui_en == {k for k in zh if k.startswith("ui.")}
+    for key in ui_en:
+        assert sorted(re.findall(r"{\w+}", en[key])) == sorted(re.findall(r"{\w+}", zh[key]))
+
+
+def test_trace_svg_is_deterministic(sheets):
+    plot = next(s.plot for s in sheets["solutions"].sections if s.plot)
+    args = (("A", "B"), "time $t$", ("v", "g"))
+    first = trace_svg(plot, *args)
+    assert first == trace_svg(plot, *args)
+    assert b"<dc:date>" not in first and first.startswith(b"<?xml")
+
+
+def test_rendering_is_deterministic(sheets):
+    for fmt in ("md", "tex"):
+        assert render(sheets["solutions"], fmt) == render(sheets["solutions"], fmt)
+    assert json.dumps(render(sheets["worksheet"], "md"))  # plain str, JSON-safe
