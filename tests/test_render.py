@@ -84,7 +84,8 @@ def test_markdown_editions_follow_the_content(sheets):
     assert "$c_2 = g(z)" in sol and "$c_2 = g(z)" not in work  # t = 2 is for the student
     assert "$c_4 = g(z)" in work  # t = 4 is worked, as in the lecture
     assert "- [x] closed" in sol and "- [ ] closed" in work
-    assert "| 2 | 4 | 1 | 0 | 4 | 1 | 1 | 0 | (3) | (4) |" in work  # blanks name their question
+    # Blanks name their question; numbers are math (a true minus sign).
+    assert "| $2$ | $4$ | $1$ | $0$ | $4$ | $1$ | $1$ | $0$ | (3) | (4) |" in work
     assert "Variant 3" in sol and "\n\n\n" not in sol
 
 
