@@ -335,3 +335,13 @@ def test_unspecified_function_arity_is_checked_when_reading() -> None:
     verdict = check_expected("2*g(z)", "2g(z, z)")
     assert not verdict.valid
     assert verdict.feedback == "'g' at position 2 takes 1 argument(s), but got 2."
+
+
+def test_every_message_exists_in_both_languages() -> None:
+    from lstm_sym.checker import MESSAGES
+
+    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+    question = dict(VECTOR, misconceptions=[{"id": "silent", "answer": "[3, 3, 7, 0]"}])
+    for lang in ("en", "zh"):
+        verdict = check(question, "3 3 7 0", lang=lang)
+        assert verdict.misconception == "silent" and verdict.feedback

@@ -26,9 +26,8 @@ from lstm_sym.checker.feedback import join, message
 from lstm_sym.checker.nodes import Node, to_text
 from lstm_sym.checker.numeric import Evaluator, Real, TooComplex, Undefined, compile_node
 from lstm_sym.checker.parse import ParseError, parse_answer
-from lstm_sym.checker.question import (
-    CompiledQuestion,
-    Misconception,
+from lstm_sym.checker.question import CompiledQuestion, Misconception
+from lstm_sym.checker.readers import (
     as_integer,
     choice_label,
     read_choice,
@@ -81,7 +80,8 @@ class _Grader:
         return Verdict(True, False, score, self.with_reveal(feedback), self.q.revealed, parsed)
 
     def mistaken(self, misconception: Misconception, parsed: str) -> Verdict:
-        feedback = self.with_reveal(misconception.feedback or self.say(f"incorrect_{self.q.kind}"))
+        generic = "incorrect_entries" if self.q.kind == "vector" else f"incorrect_{self.q.kind}"
+        feedback = self.with_reveal(misconception.feedback or self.say(generic))
         return Verdict(True, False, 0.0, feedback, self.q.revealed, parsed, misconception.id)
 
     def with_reveal(self, feedback: str) -> str:

@@ -13,7 +13,6 @@ rejecting them), so nothing in the key is evaluated either. A broken key is a
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,19 +21,16 @@ from typing import Any
 
 from lstm_sym.checker.equivalence import ExpressionTarget, Tolerance
 from lstm_sym.checker.feedback import message
-from lstm_sym.checker.latex import blank_matrix_markup
-from lstm_sym.checker.nodes import Node, functions_of, is_constant, variables_of
-from lstm_sym.checker.numeric import (
-    CTX,
-    Real,
-    Sampler,
-    TooComplex,
-    Undefined,
-    evaluate,
-    exact_value,
-    to_real,
-)
+from lstm_sym.checker.nodes import Node, functions_of, variables_of
+from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
+from lstm_sym.checker.readers import (
+    as_integer,
+    read_choice,
+    read_rational_or_real,
+    read_real,
+    split_vector,
+)
 from lstm_sym.errors import UserError
 
 KINDS = ("number", "integer", "expression", "vector", "choice")
@@ -70,150 +66,6 @@ class CompiledQuestion:
     @property
     def revealed(self) -> str | None:
         return self.answer_text if self.reveal else None
-
-
-# -- reading values (shared by key and answers) -------------------------------
-
-
-def read_real(text: str, names: Names) -> tuple[Real, Node]:
-    """A constant answer's value; raises ParseError, Undefined or TooComplex."""
-    node = parse_answer(text, names)
-    if not is_constant(node):
-        raise ParseError("no_names")
-    exact = exact_value(node)
-    return (to_real(exact) if exact is not None else evaluate(node, {})), node
-
-
-def read_rational_or_real(text: str, names: Names) -> tuple[Fraction | Real, Node]:
-    """Like :func:`read_real` but keeps plain rationals exact (for integers)."""
-    node = parse_answer(text, names)
-    if not is_constant(node):
-        raise ParseError("no_names")
-    exact = exact_value(node)
-    return (exact if exact is not None else evaluate(node, {})), node
-
-
-def as_integer(value: Fraction | Real) -> int | None:
-    """The integer `value` equals, or None (reals count if integral to 50 digits)."""
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else None
-    nearest = CTX.nint(value)
-    return int(nearest) if abs(value - nearest) <= CTX.mpf(10) ** -30 * max(1, abs(value)) else None
-
-
-def split_vector(text: str) -> list[tuple[str, int]]:
-    """Entries of a vector answer with their 0-based offsets in `text`.
-
-    Accepts ``[0, 3, 3, 7]``, ``(0; 3)``, ``0 3 3 7``, ``0,3,3,7`` and LaTeX
-    ``\\begin{bmatrix}0 \\\\ 3\\end{bmatrix}``.
-
-    >>> [entry for entry, _ in split_vector("[0, 3, σ(1), -7]")]
-    ['0', '3', 'σ(1)', '-7']
-    >>> [entry for entry, _ in split_vector("0 3 3 7")]
-    ['0', '3', '3', '7']
-    """
-    blanked = blank_matrix_markup(text)
-    begin, end = _strip_outer_brackets(blanked)
-    pieces: list[tuple[int, int]] = []
-    separators = ",;"
-    depth, start = 0, begin
-    has_separator = any(_top_level(blanked, begin, end, c) for c in separators)
-    for i in range(begin, end):
-        c = blanked[i]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and (c in separators if has_separator else c.isspace()):
-            pieces.append((start, i))
-            start = i + 1
-    pieces.append((start, end))
-    entries = []
-    for a, b in pieces:
-        while a < b and blanked[a].isspace():
-            a += 1
-        entries.append((blanked[a:b].rstrip(), a))
-    if not has_separator:  # runs of spaces are one separator
-        entries = [(e, a) for e, a in entries if e]
-    return entries or [("", begin)]
-
-
-def _top_level(text: str, begin: int, end: int, char: str) -> bool:
-    depth = 0
-    for c in text[begin:end]:
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if depth == 0 and c == char:
-            return True
-    return False
-
-
-def _strip_outer_brackets(text: str) -> tuple[int, int]:
-    begin, end = 0, len(text)
-    while begin < end and text[begin].isspace():
-        begin += 1
-    while end > begin and text[end - 1].isspace():
-        end -= 1
-    for left, right in (("\\left[", "\\right]"), ("\\left(", "\\right)")):
-        if text.startswith(left, begin) and text.endswith(right, 0, end):
-            return begin + len(left), end - len(right)
-    if end - begin >= 2 and text[begin] + text[end - 1] in ("[]", "()"):
-        depth = 0
-        for i in range(begin, end):
-            depth += text[i] in "([{"
-            depth -= text[i] in ")]}"
-            if depth == 0 and i < end - 1:
-                return begin, end  # "(1)+(2)": the brackets are not one pair
-        return begin + 1, end - 1
-    return begin, end
-
-
-_LABEL = re.compile(r"\(?([a-z]|\d{1,3})[).:]?")
-_LABELLED = re.compile(r"\(?([a-z])[).:]\s*(.+)")
-
-
-def _normalise_choice(text: str) -> str:
-    return " ".join(text.casefold().split()).strip().rstrip(".。").strip("\"'“”")
-
-
-def read_choice(text: str, choices: tuple[str, ...] | None) -> int | str | None:
-    """The index of the chosen option (by text, letter or number), or None.
-
-    Without a list of choices the normalised text itself is the choice.
-
-    >>> read_choice(" Forget  gate ", ("input gate", "forget gate")), read_choice("(b)", ("x", "y"))
-    (1, 1)
-    """
-    answer = _normalise_choice(text)
-    if choices is None:
-        return answer or None
-    normalised = [_normalise_choice(c) for c in choices]
-    if answer in normalised:
-        return normalised.index(answer)
-    label = _LABEL.fullmatch(answer)
-    if label:
-        mark = label.group(1)
-        if mark.isalpha():
-            index = ord(mark) - ord("a")
-        elif any(_looks_numeric(c) for c in normalised):
-            return None  # "3" is ambiguous when the options are numbers
-        else:
-            index = int(mark) - 1
-        return index if 0 <= index < len(choices) else None
-    labelled = _LABELLED.fullmatch(answer)
-    if labelled:
-        index = ord(labelled.group(1)) - ord("a")
-        if index < len(choices) and normalised[index] == labelled.group(2).strip():
-            return index
-    return None
-
-
-def _looks_numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+]?\d+(\.\d*)?", text))
-
-
-def choice_label(index: int) -> str:
-    return chr(ord("a") + index)
 
 
 # -- compiling a key question -------------------------------------------------
