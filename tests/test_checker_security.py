@@ -301,3 +301,12 @@ def test_parse_error_params_are_plain_data() -> None:
         parse_answer("x" * 1999, Names.declare(["y"]))
     assert len(str(info.value.params["name"])) <= 31
     assert os.path.exists("/etc/passwd")  # the corpus did not remove anything either
+
+
+def test_numeric_comparison_stops_at_the_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lstm_sym.checker import limits
+
+    monkeypatch.setattr(limits, "IN_PROCESS_BUDGET", -1.0)  # already spent
+    verdict = check_question(EXPRESSION, "7/(1 + exp(10 - 100x))")
+    assert (verdict.valid, verdict.correct) == (False, False)
+    assert "too complex" in verdict.feedback
