@@ -197,7 +197,7 @@ def test_sympy_decides_when_numbers_cannot() -> None:
 
 # -- fuzzing -------------------------------------------------------------------
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXPRESSION = QUESTIONS[2]
 SNIPPETS = [
     "x", "1", "2.5", "e", "1e-3", "+", "-", "−", "*", "/", "^", "**", "(", ")", "[", "]",
