@@ -345,3 +345,23 @@ def test_every_message_exists_in_both_languages() -> None:
     for lang in ("en", "zh"):
         verdict = check(question, "3 3 7 0", lang=lang)
         assert verdict.misconception == "silent" and verdict.feedback
+
+
+def test_shapes_may_be_written_with_a_times_sign() -> None:
+    question = {"id": "shape", "kind": "vector", "answer": "[2, 3]",
+                "misconceptions": [{"id": "transposed", "answer": "[3, 2]", "feedback": "Rows first."}]}  # fmt: skip
+    for answer in ("2x3", "2 × 3", "(2, 3)", "2 3", "[2,3]"):
+        assert check(question, answer).correct, answer
+    assert check(question, "3x2").misconception == "transposed"
+    assert not check(question, "2*3").correct  # a product is a number, not a shape
+
+
+def test_choices_by_value_and_by_spelling() -> None:
+    numbers = {"id": "b", "kind": "choice", "answer": "-10", "choices": ["-10", "0", "10"]}
+    assert check(numbers, "−10").correct and check(numbers, "-1e1").correct
+    assert not check(numbers, "2").valid  # "2" is not an option, nor safely an index here
+    names = {"id": "n", "kind": "choice", "answer": "x3", "choices": ["x1", "x2", "x3"]}
+    assert check(names, "x_3").correct and check(names, "x_{3}").correct
+    letters = {"id": "l", "kind": "choice", "answer": "f", "choices": ["i", "f", "o"]}
+    assert check(letters, "F").correct
+    assert not check(letters, "b").valid  # letters are options here, not labels

@@ -40,6 +40,7 @@ from lstm_sym.checker.symbolic import simplifies_to_zero
 from lstm_sym.checker.verdict import Verdict
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+−]?\d+,\d+\s*")
+_SHAPE = re.compile(r"\s*\(?\s*(\d+)\s*[x×X]\s*(\d+)\s*\)?\s*")
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,10 @@ class _Grader:
 
     def grade_vector(self) -> Verdict:
         entries = split_vector(self.answer)
+        shape = _SHAPE.fullmatch(self.answer)
+        if shape and len(self.q.correct[0]) == 2:
+            # "2x3" or "2 × 3" for a shape question means [2, 3], not 2·3.
+            entries = [(shape.group(1), shape.start(1)), (shape.group(2), shape.start(2))]
         values: list[Any] = []
         for index, (entry, offset) in enumerate(entries):
             try:

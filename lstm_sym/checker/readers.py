@@ -13,8 +13,18 @@ import re
 from fractions import Fraction
 
 from lstm_sym.checker.latex import blank_matrix_markup
+from lstm_sym.checker.lexer import spelling_key
 from lstm_sym.checker.nodes import Node, is_constant
-from lstm_sym.checker.numeric import CTX, Real, evaluate, exact_value, to_real
+from lstm_sym.checker.numeric import (
+    CTX,
+    Real,
+    TooComplex,
+    Undefined,
+    close,
+    evaluate,
+    exact_value,
+    to_real,
+)
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
 
 
@@ -120,12 +130,18 @@ def _normalise_choice(text: str) -> str:
 
 
 def read_choice(text: str, choices: tuple[str, ...] | None) -> int | str | None:
-    """The index of the chosen option (by text, letter or number), or None.
+    """The index of the chosen option, or None.
 
-    Without a list of choices the normalised text itself is the choice.
+    Tried in order: the option's text (case and spacing ignored), the same
+    with name spellings folded (``x_3`` is ``x3``), the value for numeric
+    options (``−10`` is ``-10``), then a letter ``b``/``(b)`` or a number ``2``
+    when that cannot be confused with an option's own text. Without a list of
+    choices the normalised text itself is the choice.
 
-    >>> read_choice(" Forget  gate ", ("input gate", "forget gate")), read_choice("(b)", ("x", "y"))
+    >>> read_choice(" Forget  gate ", ("input gate", "forget gate")), read_choice("(b)", ("yes", "no"))
     (1, 1)
+    >>> read_choice("−10", ("10", "-10")), read_choice("a", ("i", "f", "o"))
+    (1, None)
     """
     answer = _normalise_choice(text)
     if choices is None:
@@ -133,10 +149,18 @@ def read_choice(text: str, choices: tuple[str, ...] | None) -> int | str | None:
     normalised = [_normalise_choice(c) for c in choices]
     if answer in normalised:
         return normalised.index(answer)
+    folded = [spelling_key(c) for c in normalised]
+    if spelling_key(answer) in folded:
+        return folded.index(spelling_key(answer))
+    numeric = _numeric_match(text, choices)
+    if numeric is not None:
+        return numeric
     label = _LABEL.fullmatch(answer)
     if label:
         mark = label.group(1)
         if mark.isalpha():
+            if any(len(c) == 1 and c.isalpha() for c in normalised):
+                return None  # "a" is ambiguous when the options are letters
             index = ord(mark) - ord("a")
         elif any(_looks_numeric(c) for c in normalised):
             return None  # "3" is ambiguous when the options are numbers
@@ -151,8 +175,22 @@ def read_choice(text: str, choices: tuple[str, ...] | None) -> int | str | None:
     return None
 
 
+def _numeric_match(text: str, choices: tuple[str, ...]) -> int | None:
+    """The first numeric option equal to the answer's value, if both are numbers."""
+    if not any(_looks_numeric(_normalise_choice(c)) for c in choices):
+        return None
+    try:
+        value = read_real(text, Names())[0]
+    except (ParseError, Undefined, TooComplex):
+        return None
+    for index, choice in enumerate(choices):
+        if _looks_numeric(_normalise_choice(choice)) and close(value, to_real(Fraction(choice))):
+            return index
+    return None
+
+
 def _looks_numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+]?\d+(\.\d*)?", text))
+    return bool(re.fullmatch(r"[-+]?\d+(\.\d*)?([eE][-+]?\d{1,3})?", text))
 
 
 def choice_label(index: int) -> str:
