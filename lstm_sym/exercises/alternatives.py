@@ -11,6 +11,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+from ..numeric import run
 from .model import T, Text
 from .variant import SATURATION, Variant, make_model, step_rows
 
@@ -92,7 +93,20 @@ def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[
 def alternative_step(variant: Variant, name: str, t: int) -> dict:
     """Ideal-mode values of step t (1-based) alone under alternative `name`, starting from
     the right memory: a student who misreads this one step."""
-    weights = altered_weights(name, variant.weights)
-    c_prev = variant.trace("ideal")[t - 1]["c_prev"]
-    return _rows(_freeze(variant.cell), _freeze(weights), (tuple(variant.inputs[t - 1]),),
-                 int(c_prev))[0]
+    return _steps_alone(_freeze(variant.cell), _freeze(altered_weights(name, variant.weights)),
+                        _freeze(variant.inputs),
+                        tuple(int(r["c_prev"]) for r in variant.trace("ideal")))[t - 1]
+
+
+@lru_cache(maxsize=256)
+def _steps_alone(cell: tuple, weights: tuple, inputs: tuple, c_prev: tuple) -> list[dict]:
+    """Every step as its own one-step sequence from its own memory, in one batched run."""
+    w = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
+    model = make_model(dict(cell), w, "alternative")
+    trace = run(model, [[list(x)] for x in inputs], mode="ideal", c0=[[c] for c in c_prev],
+                dps=50)
+    env = trace.layers[0].steps[0]
+    renamed = {st.new.name: st.name for st in model.cell.states}
+    return [{**{renamed.get(eq.name, eq.name): env[eq.name][0, b] for eq in model.cell.equations},
+             "y": env[model.cell.output.name][0, b], "c_prev": c_prev[b]}
+            for b in range(len(inputs))]

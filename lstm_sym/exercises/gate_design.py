@@ -119,19 +119,21 @@ def _half_open(v: Variant) -> Question:
                     misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
 
 
-def _saturation(v: Variant) -> Question:
-    channel, weight, bias = weight_of(v.weights, "z_i")
-    pre = weight + bias  # the input gate when its input is 1
+def _leak(v: Variant) -> Question:
+    """How much a closed gate lets through: σ(bias) of the input gate at rest. (The lecture's
+    open-gate gap 1 − σ(90) = 8.2·10⁻⁴⁰ is shown in the trace solutions; it is too small to
+    grade, since the checker counts differences below 10⁻³⁰ as rounding noise.)"""
+    channel, _, bias = weight_of(v.weights, "z_i")
     with mpmath.workdps(50):
-        gap = 1 / (1 + mpmath.exp(pre))  # 1 - σ(pre), without cancellation
-    answer = key_number(gap, 6)
-    steps = (Step(T("ex.gates.sol.saturation", pre=pre),
-                  rf"1 - \sigma({pre}) = \frac{{1}}{{1 + e^{{{pre}}}}} = {tex_number(gap)}",
-                  f"${tex_number(gap)}$"),)
+        leak = 1 / (1 + mpmath.exp(-mpmath.mpf(bias)))
+    answer = key_number(leak, 6)
+    steps = (Step(T("ex.gates.sol.leak", pre=bias),
+                  rf"\sigma({bias}) = \frac{{1}}{{1 + e^{{{-bias}}}}} = {tex_number(leak)}",
+                  f"${tex_number(leak)}$"),)
     mcs = [Misconception("gate_as_01", "0", FEEDBACK["gate_as_01"])]
-    return Question(f"{FAMILY}.saturation", FAMILY, "number",
-                    T("ex.gates.q.saturation", x=f"x_{channel + 1}", pre=pre), answer, RELATIVE,
-                    display=tex_number(gap), solution=steps,
+    return Question(f"{FAMILY}.leak", FAMILY, "number",
+                    T("ex.gates.q.leak", x=f"x_{channel + 1}", pre=bias), answer, RELATIVE,
+                    display=tex_number(leak), solution=steps,
                     misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
 
 
@@ -140,10 +142,10 @@ def generate(v: Variant) -> Exercise:
 
     >>> from lstm_sym.exercises.variant import lecture_variant
     >>> [q.answer for q in generate(lecture_variant()).questions]
-    ['[0, 1, 0]', '-10', '10', 'x3', '0.1', '8.19401e-40']
+    ['[0, 1, 0]', '-10', '10', 'x3', '0.1', '4.53979e-5']
     """
     questions = (_rest(v), _bias_choice(v, "i"), _bias_choice(v, "f"), _opener(v),
-                 _half_open(v), _saturation(v))
+                 _half_open(v), _leak(v))
     _, weight, bias = weight_of(LECTURE_PARAMS, "z_i")
     return Exercise(FAMILY, T("ex.gates.title"),
                     T("ex.gates.intro", bias=abs(bias), weight=weight), questions)

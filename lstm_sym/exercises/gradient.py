@@ -23,7 +23,7 @@ from ..weights import Model
 from .alternatives import FEEDBACK, alternative_rows
 from .cellmath import affine
 from .model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
-from .text import distinct_misconceptions, key_number, tex_number
+from .text import distinct_misconceptions, key_number, tex_factor, tex_number
 from .variant import Variant, keep_span, reset_span
 
 FAMILY = "gradient"
@@ -83,7 +83,7 @@ def dy_dc(model: Model, inputs, k: int, t: int, mode: str) -> Any:
 
 
 def _product_tex(values) -> str:
-    return r" \cdot ".join(tex_number(x) for x in values)
+    return r" \cdot ".join(tex_factor(x) for x in values)
 
 
 def _keep(v: Variant) -> Question:

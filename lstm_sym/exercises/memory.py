@@ -12,21 +12,17 @@ from typing import Any
 from .alternatives import FEEDBACK, alternative_rows
 from .cellmath import affine_tex
 from .model import IDEAL, Exercise, Misconception, Question, Step, T, TableSpec, Text
-from .text import distinct_misconceptions, key_vector, tex_number, tex_vector
+from .text import distinct_misconceptions, key_vector, tex_factor, tex_number, tex_vector
 from .variant import Variant
 
 FAMILY = "memory"
 
 
-def _paren(tex: str) -> str:
-    return f"({tex})" if tex.startswith("-") else tex
-
-
 def _action(row: dict[str, Any]) -> tuple[str, str]:
     """What the step does to the memory, and the arithmetic that shows it."""
-    z, c_prev, c = (tex_number(row[k]) for k in ("z", "c_prev", "c"))
+    z, c_prev, c = tex_factor(row["z"]), tex_number(row["c_prev"]), tex_number(row["c"])
     if row["i"] == 1 and row["f"] == 1:
-        return "write", f"c' = {c_prev} + {_paren(z)} = {c}"
+        return "write", f"c' = {c_prev} + {z} = {c}"
     if row["i"] == 1:
         return "replace", f"c' = {c}"
     if row["f"] == 1:

@@ -48,6 +48,7 @@ def at(expr: sp.Expr, sizes: dict[str, int]) -> int:
     return int(expr.subs({n: sizes["n"], m: sizes["m"]}))
 
 
+@cache
 def blocks_tex(spec: NetworkSpec) -> str:
     """The count as blocks per gate, e.g. ``4 \\left(m n + m\\right)`` (from the cell's tensors)."""
     cell = spec.cell()
@@ -60,6 +61,7 @@ def blocks_tex(spec: NetworkSpec) -> str:
     return " + ".join(sp.latex(v, order="lex") for v in values)
 
 
+@cache
 def _tex(expr: sp.Expr) -> str:
     return sp.latex(expr, order="lex")
 
@@ -153,9 +155,11 @@ def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
         per_layer = formula(NetworkSpec("lstm", convention="pytorch")).subs(n, above)
         steps.append(Step(T("ex.params.sol.torch_above", size=sp.latex(above)),
                           rf"{_tex(sp.expand(per_layer))}", None))
-    steps.append(Step(T("ex.params.sol.torch_total", directions=spec.directions,
-                        layers=spec.layers),
-                      rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    sizes = _sizes_text(v.sizes)
+    last = (T("ex.params.sol.at", sizes=sizes) if spec.layers == 1 and not spec.bidirectional
+            else T("ex.params.sol.torch_bidirectional" if spec.bidirectional
+                   else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=sizes))
+    steps.append(Step(last, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
                     solution=tuple(steps),
                     misconceptions=_mcs("integer", str(total),

@@ -69,6 +69,11 @@ def _at(expr: sp.Expr, sizes: dict[str, int]) -> int:
     return int(sp.sympify(expr).subs({n: sizes["n"], m: sizes["m"]}))
 
 
+def _dim_tex(dim: sp.Expr) -> str:
+    text = sp.latex(dim, order="lex")
+    return rf"\left({text}\right)" if isinstance(dim, sp.Add) else text
+
+
 def _vector(rows, cols) -> str:
     return f"[{rows}, {cols}]"
 
@@ -100,7 +105,7 @@ def _question(shape: Shape, v: Variant) -> Question:
         text = _vector(rows, cols) if symbolic else _vector(_at(rows, sizes), _at(cols, sizes))
         candidates.append(Misconception(mc, text, T(f"ex.mc.shapes.{mc}")))
     mcs = distinct_misconceptions("vector", (answer,), EXACT, candidates)
-    sym = rf"\mathbb{{R}}^{{{sp.latex(shape.rows)} \times {sp.latex(shape.cols)}}}"
+    sym = rf"\mathbb{{R}}^{{{_dim_tex(shape.rows)} \times {_dim_tex(shape.cols)}}}"
     steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex), rf"{shape.tex} \in {sym}",
                   f"${display_tex}$" if symbolic else None)]
     if not symbolic:

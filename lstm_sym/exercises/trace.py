@@ -26,7 +26,14 @@ from .model import (
     TableSpec,
     Text,
 )
-from .text import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
+from .text import (
+    distinct_misconceptions,
+    key_number,
+    key_vector,
+    tex_factor,
+    tex_number,
+    tex_vector,
+)
 from .variant import SATURATION, Variant
 
 FAMILY = "trace"
@@ -40,10 +47,6 @@ GATE_NAME = {g: T(f"ex.gate.{g}") for g in GATES}
 def qid(t: int, name: str) -> str:
     """Question id of one table entry, e.g. ``trace.t2.c``."""
     return f"{FAMILY}.t{t}.{name}"
-
-
-def _paren(tex: str) -> str:
-    return f"({tex})" if tex.startswith("-") else tex
 
 
 def _value(x: Any) -> str:
@@ -125,12 +128,12 @@ def _memory_question(v: Variant, t: int, worked: bool) -> Question:
     formula = r"c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f)"
     solution = (
         Step(_memory_reason(i, f),
-             rf"{formula} \approx {_paren(tex_number(z))} \cdot {tex_number(i)} + "
-             rf"{_paren(tex_number(c_prev))} \cdot {tex_number(f)} = {tex_number(c)}",
+             rf"{formula} \approx {tex_factor(z)} \cdot {tex_number(i)} + "
+             rf"{tex_factor(c_prev)} \cdot {tex_number(f)} = {tex_number(c)}",
              _value(c)),
         Step(T("ex.trace.sol.exact"),
-             rf"c' = {_paren(tex_number(z))}\,\sigma({tex_number(row['z_i'])}) + "
-             rf"{_paren(tex_number(exact['c_prev']))}\,\sigma({tex_number(row['z_f'])}) = "
+             rf"c' = {tex_factor(z)}\,\sigma({tex_number(row['z_i'])}) + "
+             rf"{tex_factor(exact['c_prev'])}\,\sigma({tex_number(row['z_f'])}) = "
              rf"{tex_number(exact['c'])}", _value(exact["c"])),
     )
     answer, exact_key = key_number(c), key_number(exact["c"])
@@ -148,10 +151,10 @@ def _output_question(v: Variant, t: int, worked: bool) -> Question:
     c, o, y = row["c"], row["o"], row["y"]
     key = "ex.trace.sol.y.open" if o == 1 else "ex.trace.sol.y.closed"
     solution = (
-        Step(T(key), rf"y = h(c')\,\sigma(z_o) \approx {_paren(tex_number(c))} \cdot "
+        Step(T(key), rf"y = h(c')\,\sigma(z_o) \approx {tex_factor(c)} \cdot "
                      rf"{tex_number(o)} = {tex_number(y)}", _value(y)),
         Step(T("ex.trace.sol.exact"),
-             rf"y = {_paren(tex_number(exact['c']))}\,\sigma({tex_number(row['z_o'])}) = "
+             rf"y = {tex_factor(exact['c'])}\,\sigma({tex_number(row['z_o'])}) = "
              rf"{tex_number(exact['y'])}", _value(exact["y"])),
     )
     answer, exact_key = key_number(y), key_number(exact["y"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 import mpmath
@@ -36,7 +36,8 @@ from .model import IDEAL
 
 SATURATION = 10  # |gate pre-activation| at least this: σ(±10) is within 4.6·10⁻⁵ of 0/1
 MAX_MEMORY = 20  # memory values stay small integers
-MAX_DRAWS = 2000  # rejection sampling gives up after this many sequences (never happens)
+MAX_DRAWS = 2048  # rejection sampling gives up after this many sequences (never happens)
+BATCH = 16  # candidate sequences screened per run of the cell
 GATES = ("i", "f", "o")
 PRE = {"i": "z_i", "f": "z_f", "o": "z_o"}
 # The lecture's sizes for the parameter and shape questions: its 3-d input and its
@@ -57,7 +58,8 @@ def make_model(cell: dict[str, str], weights: dict[str, Any], where: str = "exer
     >>> make_model(LECTURE_CELL, LECTURE_PARAMS).sizes
     {'input': 3, 'hidden': 1}
     """
-    built = _cell(tuple(sorted(cell.items())))
+    options = tuple(sorted(cell.items()))
+    built = _cell(options)
     missing = [prm.name for prm in built.params if prm.name not in weights]
     if missing:
         raise UserError(f"{where}: weights: missing parameter {missing[0]}")
@@ -66,7 +68,15 @@ def make_model(cell: dict[str, str], weights: dict[str, Any], where: str = "exer
     extra = sorted(set(weights) - set(arrays))
     if extra:
         raise UserError(f"{where}: weights: unknown parameter {extra[0]}")
-    return Model(built, [arrays], bind_sizes(built, arrays, f"{where}: weights"), dict(cell))
+    shapes = tuple((name, arr.shape) for name, arr in arrays.items())
+    return Model(built, [arrays], dict(_sizes(options, shapes, where)), dict(cell))
+
+
+@lru_cache(maxsize=64)
+def _sizes(options: tuple, shapes: tuple, where: str) -> tuple[tuple[str, int], ...]:
+    """Sizes read off (and checked against) the arrays' shapes; SymPy work, once per shape."""
+    blank = {name: np.zeros(shape) for name, shape in shapes}
+    return tuple(bind_sizes(_cell(options), blank, f"{where}: weights").items())
 
 
 def derive_seed(seed: int, student_id: str | None = None, attempt: int = 0) -> int:
@@ -176,17 +186,24 @@ class Variant:
 
 def step_rows(model: Model, inputs, mode: str, c0: Any = None) -> list[dict[str, Any]]:
     """Scalar named values per step, plus ``c_prev`` (the memory before the step)."""
-    trace = run(model, [list(s) for s in inputs], mode=mode, dps=50,
+    return batch_rows(model, [inputs], mode, c0)[0]
+
+
+def batch_rows(model: Model, sequences, mode: str, c0: Any = None) -> list[list[dict[str, Any]]]:
+    """:func:`step_rows` of equally long sequences in one batched run."""
+    trace = run(model, [[list(x) for x in seq] for seq in sequences], mode=mode, dps=50,
                 c0=None if c0 is None else [c0])
-    rows, prev = [], c0
-    for t in range(len(inputs)):
-        values = trace.step_values(t)
-        row = {k: v[0] for k, v in values.items() if k not in ("t", "x")}
-        zero = 0.0 if mode == "float" else mpmath.mpf(0)
-        row["c_prev"] = zero if prev is None else prev
-        prev = row["c"]
-        rows.append(row)
-    return rows
+    zero = 0.0 if mode == "float" else mpmath.mpf(0)
+    out = []
+    for b, seq in enumerate(sequences):
+        rows, prev = [], zero if c0 is None else c0
+        for t in range(len(seq)):
+            values = trace.step_values(t, b)
+            row = {k: v[0] for k, v in values.items() if k not in ("t", "x")}
+            row["c_prev"], prev = prev, row["c"]
+            rows.append(row)
+        out.append(rows)
+    return out
 
 
 def check_worked(worked: tuple[int, ...], steps: int) -> tuple[int, ...]:
@@ -243,6 +260,13 @@ def _draw_sequence(rng: np.random.Generator, roles: Roles, steps: int) -> np.nda
     return x
 
 
+def _length(name: str) -> int:
+    """Steps of a built-in example's sequence (example() builds its model: too slow here)."""
+    if name not in EXAMPLES:
+        example(name)  # raises the UserError that lists the examples
+    return len(EXAMPLES[name][1])
+
+
 def draw_variant(example_name: str, seed: int, student: Student | None = None,
                  worked: tuple[int, ...] = (1, 4), attempt: int = 0) -> Variant:
     """A clean random variant for (seed, student id, attempt).
@@ -253,27 +277,33 @@ def draw_variant(example_name: str, seed: int, student: Student | None = None,
     >>> v == draw_variant("lecture-worked", 7)
     True
     """
-    steps = len(example(example_name).inputs)
+    steps, memory_steps = _length(example_name), _length(MEMORY_EXAMPLE)
     worked = check_worked(worked, steps)
-    memory_steps = len(example(MEMORY_EXAMPLE).inputs)
     rng = np.random.default_rng(derive_seed(seed, student.id if student else None, attempt))
     roles = Roles(*(int(k) for k in rng.permutation(3)))
     weights = _draw_weights(rng, roles)
     model = make_model(LECTURE_CELL, weights, "variant")
     sequences = []
     for kind, length in (("trace", steps), ("memory", memory_steps)):
-        for _ in range(MAX_DRAWS):
-            seq = tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
-            if not sequence_problems(model, seq, kind, worked, quick=True):
-                break
-        else:  # pragma: no cover - the odds are below 10^-100
-            raise RuntimeError(f"no clean {kind} sequence after {MAX_DRAWS} draws")
-        sequences.append(seq)
+        sequences.append(_clean_sequence(rng, model, roles, kind, length, worked))
     n = int(rng.integers(2, 7))
     m = int(rng.choice([k for k in range(2, 7) if k != n]))  # n ≠ m: a transpose shows
     variant = Variant(example_name, seed, student, worked, weights, sequences[0], sequences[1],
                       {"n": n, "m": m}, attempt)
     return variant
+
+
+def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: str,
+                    length: int, worked: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """The first clean sequence of a stream of candidates, screened a batch at a time."""
+    for _ in range(MAX_DRAWS // BATCH):
+        batch = [tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
+                 for _ in range(BATCH)]
+        for seq, ideal in zip(batch, batch_rows(model, batch, "ideal")):
+            if not ideal_problems(ideal, kind, worked) and \
+                    not exact_problems(ideal, step_rows(model, seq, "exact"), kind):
+                return seq
+    raise RuntimeError(f"no clean {kind} sequence after {MAX_DRAWS} draws")  # pragma: no cover
 
 
 # --- cleanliness ---------------------------------------------------------------------
@@ -300,10 +330,9 @@ def reset_span(rows: list[dict]) -> tuple[int, int] | None:
     return None
 
 
-def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = (),
-                      quick: bool = False) -> list[str]:
-    """What keeps a sequence from being as clean as the lecture's (empty: clean)."""
-    ideal = step_rows(model, seq, "ideal")
+def ideal_problems(ideal: list[dict], kind: str, worked: tuple[int, ...] = ()) -> list[str]:
+    """Rules on the ideal trace: saturated gates, small integer memory, a write onto a
+    non-empty memory, a reset and a read; for the trace, the gradient questions' spans."""
     out = []
     for t, row in enumerate(ideal, 1):
         for gate in GATES:
@@ -311,8 +340,7 @@ def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = ()
                 out.append(f"{kind} step {t}: {PRE[gate]} = {row[PRE[gate]]} is not saturated")
         if row["c"] != int(row["c"]) or abs(row["c"]) > MAX_MEMORY:
             out.append(f"{kind} step {t}: memory {row['c']} is not a small integer")
-    writes = [t for t, r in enumerate(ideal, 1) if r["i"] == 1 and r["z"] != 0]
-    if not writes:
+    if not any(r["i"] == 1 and r["z"] != 0 for r in ideal):
         out.append(f"{kind}: nothing is written")
     if not any(r["i"] == 1 and r["f"] == 1 and r["z"] != 0 and r["c_prev"] != 0 for r in ideal):
         out.append(f"{kind}: no write adds to a non-empty memory")
@@ -328,15 +356,25 @@ def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = ()
         asked = [t for t in range(1, len(ideal) + 1) if t not in worked]
         if not any(ideal[t - 1]["c"] != 0 for t in asked):
             out.append("trace: every step left to the student has an empty memory")
-    if out and quick:
-        return out
-    exact = step_rows(model, seq, "exact")
+    return out
+
+
+def exact_problems(ideal: list[dict], exact: list[dict], kind: str) -> list[str]:
+    """Ideal and exact memory and output must agree within the answers' tolerance."""
+    out = []
     for t, (a, b) in enumerate(zip(ideal, exact), 1):
         for name in ("c", "y"):
             if abs(a[name] - b[name]) > IDEAL.abs:
                 out.append(f"{kind} step {t}: ideal {name} = {a[name]} and exact "
                            f"{mpmath.nstr(b[name], 8)} differ by more than {IDEAL.abs}")
     return out
+
+
+def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = ()) -> list[str]:
+    """What keeps a sequence from being as clean as the lecture's (empty: clean)."""
+    ideal = step_rows(model, seq, "ideal")
+    return ideal_problems(ideal, kind, worked) + exact_problems(
+        ideal, step_rows(model, seq, "exact"), kind)
 
 
 def problems(variant: Variant) -> list[str]:

@@ -1,0 +1,264 @@
+"""Answer keys: key.json, schema ``lstm_sym.key/1`` (see docs/contracts.md).
+
+A key is what a grader needs to check a student's answers without running the
+exercise generator, plus the data to recompute every answer from the cell model.
+:func:`write_key` writes it atomically with deterministic bytes (the same exercise
+gives the same file on any machine); :func:`read_key` validates it and reports the
+first problem as one line naming the file and the field.
+
+Schema ``lstm_sym.key/1``::
+
+    {
+      "schema": "lstm_sym.key/1",
+      "exercise": {                       # enough to recompute every answer
+        "title": str,                     # in the key's language
+        "lang": "en" | "zh",              # language of title, prompts and feedback
+        "example": str,                   # "lecture-worked" | "lecture-memory"
+        "seed": int | null,               # null: the lecture's own numbers
+        "attempt": int,                   # re-draws after a collision in a class (0 first)
+        "cell": {"cell": "lecture", "g": "identity", "h": "identity"},
+        "weights": {"W_z": [[1, 0, 0]], "b_z": [0], ...},   # lstm_sym.weights/1 params
+        "inputs": [[3, 1, 0], ...],       # the trace sequence, one list per step
+        "memory_inputs": [[1, 0, 0], ...],# the memory-puzzle sequence
+        "sizes": {"n": 3, "m": 2},        # sizes of the parameter-count and shape questions
+        "worked": [1, 4]                  # trace steps shown solved (1-based)
+      },
+      "student": {"id": str, "name": str},  # only for roster variants
+      "questions": [{
+        "id": "trace.t2.c",               # unique; "<family>.<what>"
+        "family": "trace",                # cell families: trace, memory, params, shapes,
+                                          #   gates, gradient, gru
+        "kind": "number" | "integer" | "expression" | "vector" | "choice",
+        "prompt": str,                    # plain text (math as Unicode-ish text)
+        "answer": str,                    # SymPy-parsable; vectors "[0, 3, 7]"; a choice's text
+        "exact": str | null,              # exact value beside an ideal (0/1-gate) answer
+        "accept": [str],                  # further values that are also right
+        "variables": [str],               # names an expression (or symbolic vector) may use
+        "tolerance": {"abs": float, "rel": float, "sigfigs": int | null},
+        "choices": [str] | null,          # required for kind "choice"; answer is one of them
+        "worked": bool,                   # shown with its solution on the student's sheet
+        "reveal": bool,                   # the checker may show the expected answer
+        "misconceptions": [{"id": str, "answer": str, "feedback": str}]
+      }, ...]
+    }
+
+Consumers must ignore fields they do not know; producers may add fields. Numbers in
+answers are strings so that exact values (``"8.19401262399e-40"``) survive JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_bytes
+from .errors import UserError
+from .weights import read_json
+
+SCHEMA = "lstm_sym.key/1"
+KINDS = ("number", "integer", "expression", "vector", "choice")
+TOP_ORDER = ("schema", "exercise", "student", "questions")
+EXERCISE_ORDER = ("title", "lang", "example", "seed", "attempt", "cell", "weights", "inputs",
+                  "memory_inputs", "sizes", "worked")
+QUESTION_ORDER = ("id", "family", "kind", "prompt", "answer", "exact", "accept", "variables",
+                  "tolerance", "choices", "worked", "reveal", "misconceptions")
+TOLERANCE_ORDER = ("abs", "rel", "sigfigs")
+MISCONCEPTION_ORDER = ("id", "answer", "feedback")
+
+
+def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """Known fields in schema order, then any others sorted: deterministic and readable."""
+    return {**{k: obj[k] for k in order if k in obj},
+            **{k: obj[k] for k in sorted(obj) if k not in order}}
+
+
+def _canonical(key: dict[str, Any]) -> dict[str, Any]:
+    out = _ordered(key, TOP_ORDER)
+    if isinstance(out.get("exercise"), dict):
+        out["exercise"] = _ordered(out["exercise"], EXERCISE_ORDER)
+    questions = []
+    for q in out.get("questions", []):
+        q = _ordered(q, QUESTION_ORDER)
+        if isinstance(q.get("tolerance"), dict):
+            q["tolerance"] = _ordered(q["tolerance"], TOLERANCE_ORDER)
+        q["misconceptions"] = [_ordered(m, MISCONCEPTION_ORDER)
+                               for m in q.get("misconceptions", [])]
+        questions.append(q)
+    out["questions"] = questions
+    return out
+
+
+# A JSON list of plain numbers spread over lines by indent=2 (strings never hold raw
+# newlines, so this cannot match inside one).
+_NUMBER_LIST = re.compile(r"\[\s*\n\s*((?:-?\d[\d.eE+-]*,\s*)*-?\d[\d.eE+-]*)\s*\n\s*\]")
+
+
+def key_bytes(key: dict[str, Any]) -> bytes:
+    """The file's bytes: UTF-8 JSON in schema order, two-space indent with lists of numbers
+    on one line, trailing newline.
+
+    >>> print(key_bytes({"schema": SCHEMA, "exercise": {"worked": [1, 4]}}).decode(), end="")
+    {
+      "schema": "lstm_sym.key/1",
+      "exercise": {
+        "worked": [1, 4]
+      },
+      "questions": []
+    }
+    """
+    text = json.dumps(_canonical(key), ensure_ascii=False, indent=2, allow_nan=False)
+    text = _NUMBER_LIST.sub(lambda mt: "[" + re.sub(r",\s+", ", ", mt.group(1)) + "]", text)
+    return (text + "\n").encode("utf-8")
+
+
+# --- validation -----------------------------------------------------------------
+
+
+def _fail(where: str, field: str, message: str) -> UserError:
+    return UserError(f"{where}: {field}: {message}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _need(where: str, obj: dict, field: str, prefix: str, check, what: str) -> Any:
+    if field not in obj:
+        raise _fail(where, prefix + field, "missing")
+    value = obj[field]
+    if not check(value):
+        raise _fail(where, prefix + field, f"expected {what}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number_rows(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) > 0
+            and all(isinstance(row, list) and row and all(_is_number(v) for v in row)
+                    for row in value))
+
+
+def _validate_exercise(ex: Any, where: str) -> None:
+    if not isinstance(ex, dict):
+        raise _fail(where, "exercise", "expected an object")
+    p = "exercise."
+    _need(where, ex, "example", p, lambda v: isinstance(v, str), "a string")
+    _need(where, ex, "seed", p, lambda v: v is None or (isinstance(v, int)
+                                                         and not isinstance(v, bool)),
+          "an integer or null")
+    _need(where, ex, "cell", p, lambda v: isinstance(v, dict), "an object")
+    weights = _need(where, ex, "weights", p, lambda v: isinstance(v, dict) and v, "an object")
+    for name, value in weights.items():
+        rows = value if value and isinstance(value[0], list) else [value]
+        if not _number_rows(rows):
+            raise _fail(where, f"exercise.weights.{name}", "expected numbers")
+    _need(where, ex, "inputs", p, _number_rows, "a list of steps, each a list of numbers")
+    if "memory_inputs" in ex:
+        _need(where, ex, "memory_inputs", p, _number_rows,
+              "a list of steps, each a list of numbers")
+    _need(where, ex, "worked", p,
+          lambda v: isinstance(v, list) and all(isinstance(t, int) and not isinstance(t, bool)
+                                                for t in v), "a list of step numbers")
+
+
+def _validate_question(q: Any, where: str, index: int, seen: set[str]) -> None:
+    p = f"questions[{index}]."
+    if not isinstance(q, dict):
+        raise _fail(where, f"questions[{index}]", "expected an object")
+    qid = _need(where, q, "id", p, lambda v: isinstance(v, str) and v, "a non-empty string")
+    if qid in seen:
+        raise _fail(where, f"{p}id", f"{qid!r} appears twice")
+    seen.add(qid)
+    kind = _need(where, q, "kind", p, lambda v: v in KINDS, f"one of {', '.join(KINDS)}")
+    _need(where, q, "prompt", p, lambda v: isinstance(v, str), "a string")
+    answer = _need(where, q, "answer", p, lambda v: isinstance(v, str) and v.strip(),
+                   "a non-empty string")
+    if q.get("exact") is not None and not isinstance(q["exact"], str):
+        raise _fail(where, f"{p}exact", "expected a string or null")
+    for field in ("accept", "variables"):
+        if field in q and not _str_list(q[field]):
+            raise _fail(where, p + field, "expected a list of strings")
+    tol = q.get("tolerance")
+    if tol is not None:
+        if not isinstance(tol, dict):
+            raise _fail(where, f"{p}tolerance", "expected an object with abs, rel, sigfigs")
+        for field in ("abs", "rel"):
+            if field in tol and not (_is_number(tol[field]) and tol[field] >= 0):
+                raise _fail(where, f"{p}tolerance.{field}", "expected a number >= 0")
+        sig = tol.get("sigfigs")
+        if sig is not None and not (isinstance(sig, int) and not isinstance(sig, bool)
+                                    and sig >= 1):
+            raise _fail(where, f"{p}tolerance.sigfigs", "expected a positive integer or null")
+    choices = q.get("choices")
+    if kind == "choice":
+        if not _str_list(choices) or not choices:
+            raise _fail(where, f"{p}choices", "expected a list of strings for kind choice")
+        if answer not in choices:
+            raise _fail(where, f"{p}answer", f"{answer!r} is not one of the choices")
+    elif choices is not None and not _str_list(choices):
+        raise _fail(where, f"{p}choices", "expected a list of strings or null")
+    for field in ("worked", "reveal"):
+        if field in q and not isinstance(q[field], bool):
+            raise _fail(where, p + field, "expected true or false")
+    mcs = q.get("misconceptions", [])
+    if not isinstance(mcs, list):
+        raise _fail(where, f"{p}misconceptions", "expected a list")
+    for j, mc in enumerate(mcs):
+        mp = f"{p}misconceptions[{j}]."
+        if not isinstance(mc, dict):
+            raise _fail(where, mp[:-1], "expected an object with id, answer, feedback")
+        for field in ("id", "answer", "feedback"):
+            _need(where, mc, field, mp, lambda v: isinstance(v, str), "a string")
+
+
+def validate_key(key: Any, where: str = "key") -> dict[str, Any]:
+    """Check a key against schema lstm_sym.key/1; return it, or raise UserError naming
+    `where` and the first bad field.
+
+    >>> validate_key({"schema": "lstm_sym.key/0"}, "k.json")
+    Traceback (most recent call last):
+    ...
+    lstm_sym.errors.UserError: k.json: schema: expected 'lstm_sym.key/1', got 'lstm_sym.key/0'
+    """
+    if not isinstance(key, dict):
+        raise UserError(f"{where}: expected a JSON object (an answer key)")
+    schema = key.get("schema")
+    if schema != SCHEMA:
+        raise _fail(where, "schema", f"expected {SCHEMA!r}, got {schema!r}")
+    _validate_exercise(key.get("exercise"), where)
+    student = key.get("student")
+    if student is not None:
+        if not isinstance(student, dict):
+            raise _fail(where, "student", "expected an object with id and name")
+        for field in ("id", "name"):
+            _need(where, student, field, "student.", lambda v: isinstance(v, str), "a string")
+    questions = key.get("questions")
+    if not isinstance(questions, list) or not questions:
+        raise _fail(where, "questions", "expected a non-empty list")
+    seen: set[str] = set()
+    for i, q in enumerate(questions):
+        _validate_question(q, where, i, seen)
+    return key
+
+
+def write_key(path: str | Path, key: dict[str, Any]) -> Path:
+    """Validate `key` and write it atomically (temporary file, then os.replace).
+
+    >>> import tempfile, pathlib
+    >>> from lstm_sym.exercises import build_set
+    >>> p = write_key(pathlib.Path(tempfile.mkdtemp()) / "key.json", build_set().key())
+    >>> read_key(p)["questions"][0]["id"]
+    'trace.t1.z'
+    """
+    validate_key(key, str(path))
+    return write_bytes(path, key_bytes(key))
+
+
+def read_key(path: str | Path) -> dict[str, Any]:
+    """Read and validate a key.json; every problem is one line naming the file and field."""
+    return validate_key(read_json(path, "key"), str(path))
