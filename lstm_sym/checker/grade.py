@@ -241,7 +241,10 @@ class _Grader:
         index = read_choice(self.answer, self.q.choices)
         choices = self.q.choices
         if index is None:
-            options = ", ".join(choice_label(i) for i in range(len(choices or ())))
+            # Name the options themselves when short: letters may be options too.
+            options = ", ".join(choices or ())
+            if len(options) > 80:
+                options = ", ".join(choice_label(i) for i in range(len(choices)))
             shown = self.answer.strip()
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
             return self.invalid(self.say("unknown_choice", answer=shown, options=options or "—"))
