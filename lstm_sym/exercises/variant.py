@@ -37,7 +37,9 @@ from .model import IDEAL
 SATURATION = 10  # |gate pre-activation| at least this: σ(±10) is within 4.6·10⁻⁵ of 0/1
 MAX_MEMORY = 20  # memory values stay small integers
 MAX_DRAWS = 2048  # rejection sampling gives up after this many sequences (never happens)
-BATCH = 16  # candidate sequences screened per run of the cell
+# Candidate sequences screened per run of the cell: about 1 in 7 random traces and 1 in 2
+# memory sequences are clean.
+BATCH = {"trace": 16, "memory": 4}
 GATES = ("i", "f", "o")
 PRE = {"i": "z_i", "f": "z_f", "o": "z_o"}
 # The lecture's sizes for the parameter and shape questions: its 3-d input and its
@@ -296,9 +298,9 @@ def draw_variant(example_name: str, seed: int, student: Student | None = None,
 def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: str,
                     length: int, worked: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     """The first clean sequence of a stream of candidates, screened a batch at a time."""
-    for _ in range(MAX_DRAWS // BATCH):
+    for _ in range(MAX_DRAWS // BATCH[kind]):
         batch = [tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
-                 for _ in range(BATCH)]
+                 for _ in range(BATCH[kind])]
         for seq, ideal in zip(batch, batch_rows(model, batch, "ideal")):
             if not ideal_problems(ideal, kind, worked) and \
                     not exact_problems(ideal, step_rows(model, seq, "exact"), kind):
