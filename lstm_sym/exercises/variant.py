@@ -37,7 +37,7 @@ from .model import IDEAL
 SATURATION = 10  # |gate pre-activation| at least this: σ(±10) is within 4.6·10⁻⁵ of 0/1
 MAX_MEMORY = 20  # memory values stay small integers
 MAX_DRAWS = 2048  # rejection sampling gives up after this many sequences (never happens)
-# Candidate sequences screened per run of the cell: about 1 in 7 random traces and 1 in 2
+# Candidate sequences screened per run of the cell: about 1 in 6 random traces and 2 in 3
 # memory sequences are clean.
 BATCH = {"trace": 16, "memory": 4}
 GATES = ("i", "f", "o")
@@ -246,7 +246,8 @@ def _draw_weights(rng: np.random.Generator, roles: Roles) -> dict[str, Any]:
         weight = int(rng.choice([w for w in (30, 50, 100) if w >= bias + 10]))
         return weight, sign * bias
 
-    w_z, b_z = int(rng.choice([1, 2, -1])), int(rng.choice([0, 0, 1, -1]))
+    # z = w·x + b with x in 1…6 stays a non-negative small integer, as "writes x1" suggests.
+    w_z, b_z = int(rng.choice([1, 2, 3])), int(rng.choice([0, 0, 1, -1]))
     (w_i, b_i), (w_f, b_f), (w_o, b_o) = gate(-1), gate(+1), gate(-1)
     return {"W_z": row(roles.data, w_z), "b_z": [b_z],
             "W_i": row(roles.write, w_i), "b_i": [b_i],
@@ -257,8 +258,8 @@ def _draw_weights(rng: np.random.Generator, roles: Roles) -> dict[str, Any]:
 def _draw_sequence(rng: np.random.Generator, roles: Roles, steps: int) -> np.ndarray:
     x = np.zeros((steps, 3), dtype=np.int64)
     x[:, roles.data] = rng.integers(1, 7, steps)
-    x[:, roles.write] = rng.choice([1, 0, -1], size=steps, p=[0.4, 0.35, 0.25])
-    x[:, roles.read] = rng.choice([0, 1], size=steps, p=[0.7, 0.3])
+    x[:, roles.write] = rng.choice([1, 0, -1], size=steps, p=[0.45, 0.25, 0.3])
+    x[:, roles.read] = rng.choice([0, 1], size=steps, p=[0.6, 0.4])
     return x
 
 
@@ -312,14 +313,13 @@ def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: 
 
 
 def keep_span(rows: list[dict]) -> tuple[int, int] | None:
-    """(k, t), 1-based: t the first step ≥ 2 that reads a non-zero memory, k the last reset
-    before it (or step 1) — the forget gate stays open from k+1 to t."""
-    for t in range(2, len(rows) + 1):
-        row = rows[t - 1]
-        if row["o"] == 1 and row["c"] != 0:
-            resets = [r for r in range(1, t) if rows[r - 1]["f"] == 0]
-            k = max([1, *resets])
-            if k < t:
+    """(k, t), 1-based: t the first step that reads a non-zero memory at least two steps
+    after k, where k is the last reset before t (or step 1); the forget gate stays open
+    from k+1 to t, so the error flows back over several steps."""
+    for t in range(3, len(rows) + 1):
+        if rows[t - 1]["o"] == 1 and rows[t - 1]["c"] != 0:
+            k = max([1, *(r for r in range(1, t) if rows[r - 1]["f"] == 0)])
+            if t - k >= 2:
                 return k, t
     return None
 
@@ -352,7 +352,7 @@ def ideal_problems(ideal: list[dict], kind: str, worked: tuple[int, ...] = ()) -
         out.append(f"{kind}: the memory is never read")
     if kind == "trace":
         if keep_span(ideal) is None:
-            out.append("trace: no read at step ≥ 2 for the gradient question")
+            out.append("trace: no read two steps after a reset for the gradient question")
         if reset_span(ideal) is None:
             out.append("trace: no reset at step ≥ 2 for the gradient question")
         asked = [t for t in range(1, len(ideal) + 1) if t not in worked]
