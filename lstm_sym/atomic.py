@@ -49,31 +49,6 @@ def write_text(path: str | Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-@contextmanager
-def staged_file(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path` for a writer that wants a file name (e.g.
-    ``json.dump`` helpers); moved over `path` when the block succeeds.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "k.json"
-    >>> with staged_file(p) as tmp:
-    ...     _ = tmp.write_text("{}")
-    >>> p.read_text()
-    '{}'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def new_staging_folder(final: str | Path) -> Path:
     """An empty hidden folder beside `final` to fill before :func:`publish_folder`.
 

@@ -29,6 +29,12 @@ TIMEOUT_SECONDS = 300
 BASE_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures latexmk lmodern"
 XETEX_PACKAGES = "texlive-xetex texlive-lang-chinese fonts-noto-cjk"
 LATEXMK_ENGINE = {"pdflatex": "-pdf", "xelatex": "-xelatex"}
+# Sheets have no cross-references, so one pass is enough; latexmk would run a second
+# only because the .aux appeared with the page count in it. Seeding the .aux and not
+# hashing that line keeps one pass, while a template that adds \label/\ref still
+# gets its reruns (its .aux lines differ).
+SEED_AUX = "\\relax \n"
+LATEXMK_SETTINGS = "$hash_calc_ignore_pattern{'aux'} = 'abspage.last';"
 
 
 class LatexError(Exception):
@@ -37,6 +43,9 @@ class LatexError(Exception):
     def __init__(self, tex_name: str, first_error: str, log: Path | None):
         super().__init__(f"{tex_name}: {first_error}")
         self.tex_name, self.first_error, self.log = tex_name, first_error, log
+
+    def __reduce__(self):  # crosses process boundaries in class runs
+        return (LatexError, (self.tex_name, self.first_error, self.log))
 
 
 def engine_for(tex: str) -> str:
@@ -106,7 +115,9 @@ def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None) ->
     work = Path(tempfile.mkdtemp(prefix=f".{job}.latex-", dir=pdf_path.parent))
     try:
         (work / f"{job}.tex").write_text(tex, encoding="utf-8")
-        command = ["latexmk", "-norc", LATEXMK_ENGINE[engine], "-no-shell-escape",
+        (work / f"{job}.aux").write_text(SEED_AUX, encoding="utf-8")
+        command = ["latexmk", "-norc", "-e", LATEXMK_SETTINGS, LATEXMK_ENGINE[engine],
+                   "-no-shell-escape",
                    "-interaction=nonstopmode", "-halt-on-error", f"{job}.tex"]
         try:
             done = subprocess.run(command, check=False, cwd=work, env=_environment(), stdin=subprocess.DEVNULL,

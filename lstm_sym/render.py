@@ -7,7 +7,7 @@ override the leaves. Every family uses LaTeX-safe delimiters: ``((* *))`` for
 statements, ``((( )))`` for values, ``((= =))`` for comments.
 
 Escaping is not optional: a value printed without a filter is escaped as plain
-text (a roster name is never TeX or Markdown), ``|prose`` escapes prose and passes
+text in the format's own syntax (never HTML) (a roster name is never TeX or Markdown), ``|prose`` escapes prose and passes
 its ``$…$`` math through, and ``|math`` marks model-made LaTeX as safe. A
 ``--templates DIR`` is searched first, by name; its templates may extend the
 built-in ones as ``builtin/<family>/<name>``.
@@ -231,9 +231,12 @@ def builtin_templates() -> Path:
 
 
 def _finalize_for(escape: Callable[[Any], Markup]) -> Callable[[Any], Any]:
-    def finalize(value: Any) -> Any:
+    """Escape every printed value in the format's own way. Jinja's autoescape is on only
+    so that what templates make (blocks, ``super()``, macros) counts as safe; its HTML
+    escaping never runs because this returns Markup."""
+    def finalize(value: Any) -> Markup:
         if value is None:
-            return ""
+            return Markup("")
         return value if isinstance(value, Markup) else escape(value)
 
     return finalize
@@ -261,7 +264,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=False, undefined=jinja2.StrictUndefined,
+        loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=_finalize_for(ESCAPE[fmt]), **DELIMITERS)
     env.filters.update(FILTERS[fmt])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_render_sample import sample_worksheet
 
+from lstm_sym.exercises import build_set, build_worksheet
 from lstm_sym.pdf import (
     LatexError,
     PdfJob,
@@ -28,8 +29,8 @@ needs_tex = pytest.mark.skipif(
     any(shutil.which(p) is None for p in ("latexmk", "pdflatex", "xelatex", "pdftotext")),
     reason="TeX (latexmk, pdflatex, xelatex) or pdftotext is not installed")
 
-# (lang, student, seed): pdflatex and xelatex, a hostile name on both engines,
-# a Chinese name on an English sheet.
+# (lang, student, seed) of the exercises' sheets: both languages, several seeds, a
+# hostile name, a Chinese name on an English sheet.
 CASES = {
     "en-nasty": ("en", Student("s1", NASTY), None),
     "en-cjk-name": ("en", Student("s2", "李小龙"), 1),
@@ -39,25 +40,19 @@ CASES = {
 
 
 def sheet_sources() -> dict[str, str]:
-    """LaTeX of every case and edition: the exercises' sheets when that package is there,
-    else the hand-built sample."""
+    """LaTeX of every case and edition, plus the hand-built sample (every field of the
+    content model; plain ASCII in English, so pdflatex)."""
     sources = {}
     for name, (lang, student, seed) in CASES.items():
-        ws = _worksheet(lang, student, seed)
+        ws = build_worksheet(build_set(seed=seed, student=student), lang=lang)
+        assert ws.student == student
         sources[f"{name}-solutions"] = render(ws, "tex")
         sources[f"{name}-worksheet"] = render(ws.student_edition(), "tex")
+    for lang in ("en", "zh"):
+        ws = sample_worksheet(lang, Student("s4", NASTY), seed=5)
+        sources[f"sample-{lang}-solutions"] = render(ws, "tex")
+        sources[f"sample-{lang}-worksheet"] = render(ws.student_edition(), "tex")
     return sources
-
-
-def _worksheet(lang, student, seed):
-    try:
-        from lstm_sym.exercises import build_set, build_worksheet
-    except ImportError:
-        return sample_worksheet(lang, student, seed)
-    from dataclasses import replace
-
-    ws = build_worksheet(build_set(seed=seed, student=student), lang=lang)
-    return ws if ws.student is not None or student is None else replace(ws, student=student)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +62,7 @@ def compiled(tmp_path_factory):
     jobs = [PdfJob(tex, out / f"{name}.pdf") for name, tex in sources.items()]
     # Two of them again, elsewhere, for the same-bytes check.
     again = [PdfJob(sources[n], out / "again" / f"{n}.pdf")
-             for n in ("en-nasty-solutions", "zh-plain-solutions")]
+             for n in ("sample-en-solutions", "zh-plain-solutions")]
     results = compile_many(jobs + again)
     failed = [f"{r.job.pdf_path.name}: {r.error}" for r in results if not r.ok]
     assert not failed, failed
@@ -83,7 +78,7 @@ def _text(pdf: Path) -> str:
 @needs_tex
 def test_every_sheet_compiles_with_the_right_engine(compiled):
     out, sources = compiled
-    assert engine_for(sources["en-nasty-solutions"]) == "pdflatex"
+    assert engine_for(sources["sample-en-solutions"]) == "pdflatex"
     assert engine_for(sources["en-cjk-name-worksheet"]) == "xelatex"
     for name in sources:
         pdf = out / f"{name}.pdf"
@@ -95,7 +90,7 @@ def test_every_sheet_compiles_with_the_right_engine(compiled):
 @needs_tex
 def test_hostile_names_print_literally_and_read_nothing(compiled):
     out, _ = compiled
-    for name in ("en-nasty-worksheet", "zh-nasty-solutions"):
+    for name in ("en-nasty-worksheet", "zh-nasty-solutions", "sample-en-worksheet"):
         text = _text(out / f"{name}.pdf")
         assert NASTY in text, name
         assert "root:" not in text
@@ -105,16 +100,20 @@ def test_hostile_names_print_literally_and_read_nothing(compiled):
 @needs_tex
 def test_sheets_show_their_pictures(compiled):
     out, _ = compiled
-    solutions, worksheet = _text(out / "en-nasty-solutions.pdf"), _text(out / "en-nasty-worksheet.pdf")
-    for word in ("forget gate", "memory cell"):  # the TikZ diagram, on both editions
-        assert word in solutions and word in worksheet
-    assert "Gates" in solutions  # the pgfplots panel title, in the solutions only
+    for lang, words, plot in (("en", ("forget gate", "memory cell"), "Memory and output"),
+                              ("zh", ("遗忘门", "记忆元"), "记忆元与输出")):
+        name = "en-nasty" if lang == "en" else "zh-plain"
+        solutions = _text(out / f"{name}-solutions.pdf")
+        worksheet = _text(out / f"{name}-worksheet.pdf")
+        for word in words:  # the TikZ diagram, on both editions
+            assert word in solutions and word in worksheet
+        assert plot in solutions and plot not in worksheet  # pgfplots, solutions only
 
 
 @needs_tex
 def test_same_source_same_bytes(compiled):
     out, _ = compiled
-    for name in ("en-nasty-solutions", "zh-plain-solutions"):
+    for name in ("sample-en-solutions", "zh-plain-solutions"):
         assert (out / f"{name}.pdf").read_bytes() == (out / "again" / f"{name}.pdf").read_bytes()
 
 

@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,6 @@ from ..atomic import (
     discard_folder,
     new_staging_folder,
     publish_folder,
-    staged_file,
     write_bytes,
     write_text,
 )
@@ -136,14 +135,6 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
         yield Variant(student, ws, exset.key(lang=args.lang))
 
 
-def write_key(path: Path, key: dict[str, Any]) -> None:
-    """key.json through the key module's writer, staged so it appears whole."""
-    from ..key import write_key as write_key_file
-
-    with staged_file(path) as tmp:
-        write_key_file(tmp, key)
-
-
 # --- writing one variant ----------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -191,7 +182,9 @@ def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path
                 written.append(write_text(folder / f"{ws.edition}.tex", tex))
             if plan.pdf:
                 jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex)))
-    write_key(folder / KEY_FILE, variant.key)
+    from ..key import write_key
+
+    write_key(folder / KEY_FILE, variant.key)  # validated, written atomically
     written.append(folder / KEY_FILE)
     return written, jobs
 
@@ -303,14 +296,26 @@ def replace_log(exc: LatexError, staging: Path, final: Path) -> LatexError:
 
 
 def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
-    """Every student's folder; students run in parallel (TeX in subprocesses)."""
+    """Every student's folder, students spread over the cores in processes: rendering
+    and plots are Python work, and each process runs its own TeX."""
     progress = Progress(len(variants_), "students")
     outcome = Outcome([], [], set())
-    workers = (os.cpu_count() or 1) if plan.pdf else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(lambda v: write_student(v, out, plan), variants_):
-            outcome.add(result)
+    workers = min(os.cpu_count() or 1, len(variants_))
+    if workers == 1:
+        for variant in variants_:
+            outcome.add(write_student(variant, out, plan))
             progress.step()
+        return outcome
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(write_student, variant, out, plan) for variant in variants_]
+        try:
+            for future in as_completed(futures):
+                outcome.add(future.result())
+                progress.step()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # students not started stay unwritten
+            raise
+    outcome.failures.sort(key=lambda exc: exc.tex_name)
     return outcome
 
 

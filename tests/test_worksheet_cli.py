@@ -1,0 +1,191 @@
+"""`lstm-sym worksheet` end to end: files, folders, rosters, errors, no TeX, same bytes.
+
+Most tests feed the command the hand-built sample worksheet (fast, independent of
+the exercises package); the last ones run the real exercises when they are there.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_render_sample import sample_worksheet
+
+import lstm_sym.commands.worksheet as command
+from lstm_sym.cli import main
+
+NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
+HAS_TEX = all(shutil.which(p) for p in ("latexmk", "pdflatex", "xelatex"))
+
+
+@functools.lru_cache(maxsize=1)
+def _lecture_key() -> dict:
+    from lstm_sym.exercises import build_set
+
+    return build_set().key()
+
+
+def _sample_variants(args, students):
+    key = _lecture_key()
+    if students is None:
+        yield command.Variant(None, sample_worksheet(args.lang, seed=args.seed), key)
+        return
+    for student in students:
+        yield command.Variant(student, sample_worksheet(args.lang, student, seed=args.seed),
+                              {**key, "student": {"id": student.id, "name": student.name}})
+
+
+@pytest.fixture
+def sample(monkeypatch):
+    """The command on the sample worksheet (a real key of the lecture's numbers)."""
+    monkeypatch.setattr(command, "variants", _sample_variants)
+
+
+@pytest.fixture
+def no_tex(monkeypatch, tmp_path):
+    """A PATH without TeX (python itself is not needed on it)."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_md_and_tex_without_tex_say_what_to_install(sample, no_tex, tmp_path, capsys):
+    out = tmp_path / "output"
+    assert main(["worksheet", "--out", str(out)]) == 0
+    assert sorted(_files(out)) == ["key.json", "solutions.md", "solutions.tex", "trace.svg",
+                                   "worksheet.md", "worksheet.tex"]
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("wrote ") and line.endswith("worksheet.md") for line in err)
+    note = [line for line in err if "PDFs not written" in line]
+    assert len(note) == 1 and "apt-get install texlive-latex-base" in note[0]
+    # Asked for by name, a missing PDF is a failure (after md and tex are written).
+    assert main(["worksheet", "--out", str(out), "--format", "md,pdf"]) == 1
+
+
+def test_same_seed_same_bytes_and_only_wanted_files(sample, no_tex, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert main(["worksheet", "--seed", "7", "--lang", "zh", "--format", "md",
+                     "--edition", "worksheet", "--out", str(out)]) == 0
+    assert _files(a) == _files(b)
+    assert sorted(_files(a)) == ["key.json", "worksheet.md"]  # no plot in the student's edition
+    assert "变式 7" in (a / "worksheet.md").read_text(encoding="utf-8")
+
+
+def test_roster_writes_one_complete_folder_per_student(sample, no_tex, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f'id,name\ns001,Ada\ns002,李小龙\ns003,"{NASTY}"\n', encoding="utf-8")
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--format", "md,tex",
+                 "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["s001", "s002", "s003"]  # no temp folders
+    for sid in ("s001", "s002", "s003"):
+        assert sorted(_files(out / sid)) == ["key.json", "solutions.md", "solutions.tex",
+                                             "trace.svg", "worksheet.md", "worksheet.tex"]
+        assert json.loads((out / sid / "key.json").read_text())["student"]["id"] == sid
+    assert "**Name:** 李小龙" in (out / "s002" / "worksheet.md").read_text(encoding="utf-8")
+    assert "\\{\\textbackslash{}input\\{" in (out / "s003" / "worksheet.tex").read_text()
+    assert "wrote 3 student folders" in capsys.readouterr().err
+    # A second run replaces the folders whole.
+    (out / "s001" / "stale.txt").write_text("old")
+    assert main(["worksheet", "--students", str(roster), "--format", "md",
+                 "--out", str(out)]) == 0
+    assert sorted(_files(out / "s001")) == ["key.json", "solutions.md", "trace.svg",
+                                            "worksheet.md"]
+
+
+def test_a_bad_roster_writes_nothing(sample, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\ns001,Bo\n")
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"lstm-sym worksheet: error: {roster} line 3: duplicate id 's001' "
+                   "(first on line 2)")
+    assert not out.exists()
+
+
+def test_a_failure_midway_leaves_no_half_folder(sample, no_tex, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\ns002,Bo\n")
+    mine = tmp_path / "course" / "markdown"
+    mine.mkdir(parents=True)  # a template that breaks on Bo's sheet only
+    (mine / "diagram.md.j2").write_text(
+        '((* if ws.student.name == "Bo" *))((( no_such_value )))((* endif *))\n')
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--format", "md", "--out", str(out),
+                 "--templates", str(tmp_path / "course")]) == 2
+    assert "--templates: 'no_such_value' is undefined" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["s001"]  # s002 never appears half-written
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--format", "md,docx"], "--format: expected formats from md, tex, pdf"),
+    (["--edition", "answers"], "--edition: expected editions from worksheet, solutions"),
+    (["--worked", "0,4"], "--worked: expected step numbers such as 1,4"),
+    (["--seed", "-3"], "--seed: expected a non-negative integer"),
+    (["--templates", "/no/such/dir"], "--templates: '/no/such/dir' is not a folder"),
+    (["--students", "/no/such.csv"], "--students: cannot read '/no/such.csv'"),
+])
+def test_option_mistakes_are_one_line(sample, tmp_path, capsys, argv, message):
+    try:
+        code = main(["worksheet", "--out", str(tmp_path / "o"), *argv])
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_user_templates_reach_every_file(sample, no_tex, tmp_path):
+    mine = tmp_path / "course"
+    (mine / "markdown").mkdir(parents=True)
+    (mine / "markdown" / "worksheet.md.j2").write_text(
+        '((* extends "builtin/markdown/worksheet.md.j2" *))\n'
+        "((* block header *))**CS 101** ((( super() )))((* endblock *))\n")
+    out = tmp_path / "o"
+    assert main(["worksheet", "--templates", str(mine), "--format", "md", "--out",
+                 str(out)]) == 0
+    assert (out / "worksheet.md").read_text().startswith("**CS 101** # ")
+
+
+@pytest.mark.skipif(not HAS_TEX, reason="TeX is not installed")
+def test_pdfs_beside_the_sources(sample, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["worksheet", "--format", "pdf", "--edition", "solutions",
+                 "--out", str(out)]) == 0
+    assert sorted(_files(out)) == ["key.json", "solutions.pdf"]
+    assert "wrote" in capsys.readouterr().err
+
+
+# --- the real exercises ------------------------------------------------------------
+
+def test_default_run_writes_the_lecture_sheet(no_tex, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["worksheet"]) == 0
+    files = _files(tmp_path / "output")
+    assert {"worksheet.md", "solutions.md", "worksheet.tex", "solutions.tex", "key.json",
+            "trace.svg"} <= set(files)
+    key = json.loads(files["key.json"])
+    assert key["schema"] == "lstm_sym.key/1"
+    assert b"```mermaid" in files["worksheet.md"] and b"](trace.svg)" in files["solutions.md"]
+
+
+def test_real_roster_variants_differ_and_repeat(no_tex, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns1,Ada\ns2,李小龙\n", encoding="utf-8")
+    runs = []
+    for name in ("a", "b"):
+        assert main(["worksheet", "--students", str(roster), "--seed", "3", "--format",
+                     "md,tex", "--out", str(tmp_path / name)]) == 0
+        runs.append(_files(tmp_path / name))
+    assert runs[0] == runs[1]
+    assert runs[0]["s1/key.json"] != runs[0]["s2/key.json"]
