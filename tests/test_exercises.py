@@ -353,6 +353,13 @@ def test_class_variants_rejects_duplicate_ids():
         class_variants(1, [Student("s1", "A"), Student("s1", "B")])
 
 
+def test_unknown_language_is_a_user_error(lecture):
+    with pytest.raises(UserError, match="--lang"):
+        build_worksheet(lecture, "fr")
+    with pytest.raises(UserError, match="--lang"):
+        lecture.key("fr")
+
+
 def test_bad_seed_is_a_user_error():
     with pytest.raises(UserError, match="--seed"):
         build_set(seed="7")  # type: ignore[arg-type]

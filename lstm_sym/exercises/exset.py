@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import LANGS
 from ..worksheet import Student
 from . import cell, gate_design, gradient, gru, memory, param_count, shapes, trace
 from .model import Exercise, Question, T, Text
@@ -58,6 +59,7 @@ class ExerciseSet:
 
     def key(self, lang: str = "en") -> dict[str, Any]:
         """The key.json content (schema ``lstm_sym.key/1``, see :mod:`lstm_sym.key`)."""
+        check_lang(lang)
         exercise = self.variant.to_json()
         exercise["title"] = self.title.render(lang)
         exercise["lang"] = lang
@@ -66,6 +68,13 @@ class ExerciseSet:
             out["student"] = {"id": self.student.id, "name": self.student.name}
         out["questions"] = [q.key_entry(lang) for q in self.questions]
         return out
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if the catalogues have it, else a UserError naming --lang."""
+    if lang not in LANGS:
+        raise UserError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
 
 
 def from_variant(variant: Variant) -> ExerciseSet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..i18n import msg
 from ..worksheet import CellDiagram, Item, Section, Step, Table, TableCell, TracePlot, Worksheet
-from .exset import ExerciseSet
+from .exset import ExerciseSet, check_lang
 from .model import Exercise, Question
 
 PLOT_SERIES = ("c", "y", "i", "f", "o")
@@ -51,6 +51,7 @@ def build_worksheet(exset: ExerciseSet, lang: str = "en") -> Worksheet:
     >>> [s.family for s in ws.sections][:3]
     ['cell', 'trace', 'memory']
     """
+    check_lang(lang)
     v = exset.variant
     subtitle = (msg(lang, "ex.sheet.subtitle.lecture") if v.seed is None
                 else msg(lang, "ex.sheet.subtitle.variant", seed=v.seed))

@@ -13,7 +13,7 @@ from typing import Any
 import mpmath
 
 from .alternatives import FEEDBACK, alternative_step
-from .cellmath import GATE_OF, TEX, substituted_tex, weight_of
+from .cellmath import GATE_OF, TEX, affine_tex, substituted_tex, weight_of
 from .model import (
     IDEAL,
     RELATIVE,
@@ -65,7 +65,9 @@ def _pre_question(v: Variant, t: int, name: str, worked: bool) -> Question:
     channel, weight, bias = weight_of(v.weights, name)
     solution = (Step(T("ex.trace.sol.pre", name=TEX[name], input=f"x_{channel + 1}",
                        weight=weight, bias=bias),
-                     f"{TEX[name]} = {substituted_tex(v.weights, name, x)} = {tex_number(value)}",
+                     " = ".join(dict.fromkeys((TEX[name], affine_tex(v.weights, name),
+                                               substituted_tex(v.weights, name, x),
+                                               tex_number(value)))),
                      _value(value)),)
     pairs = [("bias_ignored", key_number(alternative_step(v, "bias_ignored", t)[name]))]
     if t > 1:
