@@ -267,7 +267,7 @@ def test_worksheet_sections_and_table(lecture, lang):
     for sec in ws.sections:
         for item in sec.items:
             assert item.solution, item.id
-            assert all(step.text for step in item.solution)
+            assert all(step.text and step.math and step.value for step in item.solution)
             assert item.prompt and item.answer
 
 

@@ -73,7 +73,7 @@ def _bias_choice(v: Variant, gate: str) -> Question:
         steps.append(Step(T("ex.gates.sol.candidate_ok" if ok else "ex.gates.sol.candidate_bad",
                             b=b),
                           rf"b_{gate} = {b}:\ {GATE_OF[gate]}\big|_{{{x} = -1, 0, 1}} = "
-                          rf"({pres})", f"${b}$" if ok else None))
+                          rf"({pres})", f"$({pres})$"))
     mcs = [Misconception("gate_inverted" if b == -bias else "bias_ignored", str(b),
                          FEEDBACK["gate_inverted" if b == -bias else "bias_ignored"])
            for b in candidates if b != bias]

@@ -64,7 +64,7 @@ def _local(v: Variant) -> Question:
                                 T("ex.mc.grad.no_forget_gate"))]
     steps = (Step(T("ex.grad.sol.local"),
                   rf"c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f) \;\Rightarrow\; "
-                  rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}", None),
+                  rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}", f"${sp.latex(dc)}$"),
              Step(T("ex.grad.sol.local_inputs"), rf"{sp.latex(dc)} = {sp.latex(answer)}",
                   f"${sp.latex(answer)}$"))
     variables = tuple(f"x{k}" for k in range(1, len(v.inputs[0]) + 1))
@@ -96,10 +96,10 @@ def _keep(v: Variant) -> Question:
     def factors(rows: list[dict]) -> list:  # σ(z_o) at t, then σ(z_f) from k+1 to t
         return [rows[t - 1]["o"]] + [rows[j - 1]["f"] for j in range(k + 1, t + 1)]
 
+    chain = rf"\sigma(z_o^{{({t})}}) \prod_{{j={k + 1}}}^{{{t}}} \sigma(z_f^{{(j)}})"
     steps = (
         Step(T("ex.grad.sol.chain", k=k, t=t),
-             rf"\frac{{\partial y_{{{t}}}}}{{\partial c_{{{k}}}}} = \sigma(z_o^{{({t})}})"
-             rf"\prod_{{j={k + 1}}}^{{{t}}} \sigma(z_f^{{(j)}})", None),
+             rf"\frac{{\partial y_{{{t}}}}}{{\partial c_{{{k}}}}} = {chain}", f"${chain}$"),
         Step(T("ex.grad.sol.chain_ideal"), rf"= {_product_tex(factors(ideal_rows))} = "
                                            rf"{tex_number(ideal)}", f"${tex_number(ideal)}$"),
         Step(T("ex.grad.sol.chain_exact"),
@@ -122,17 +122,20 @@ def _reset(v: Variant) -> Question:
         ideal = mpmath.fprod(v.trace("ideal")[j - 1]["f"] for j in span)
         exact = mpmath.fprod(v.trace("exact")[j - 1]["f"] for j in span)
         kept = mpmath.fprod(alternative_rows(v, "no_reset")[j - 1]["f"] for j in span)
+    product = rf"\prod_{{j={k + 1}}}^{{{r}}} \sigma(z_f^{{(j)}})"
     steps = (
         Step(T("ex.grad.sol.product", k=k, t=r),
-             rf"\frac{{\partial c_{{{r}}}}}{{\partial c_{{{k}}}}} = "
-             rf"\prod_{{j={k + 1}}}^{{{r}}} \sigma(z_f^{{(j)}})", None),
+             rf"\frac{{\partial c_{{{r}}}}}{{\partial c_{{{k}}}}} = {product}", f"${product}$"),
         Step(T("ex.grad.sol.chain_ideal"),
              rf"= {_product_tex(v.trace('ideal')[j - 1]['f'] for j in span)} = "
              rf"{tex_number(ideal)}", f"${tex_number(ideal)}$"),
         Step(T("ex.grad.sol.chain_exact"),
              rf"= {_product_tex(v.trace('exact')[j - 1]['f'] for j in span)} = "
              rf"{tex_number(exact)}", f"${tex_number(exact)}$"),
-        Step(T("ex.grad.sol.blocked", t=r), None, None),
+        Step(T("ex.grad.sol.blocked", t=r),
+             rf"\sigma(z_f^{{({r})}}) = \sigma({tex_number(v.trace('ideal')[r - 1]['z_f'])}) = "
+             rf"{tex_number(v.trace('exact')[r - 1]['f'])}",
+             rf"$\approx {tex_number(v.trace('ideal')[r - 1]['f'])}$"),
     )
     answer, exact_key = key_number(ideal), key_number(exact)
     candidates = [Misconception("no_reset", key_number(kept), FEEDBACK["no_reset"])]

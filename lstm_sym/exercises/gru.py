@@ -82,8 +82,9 @@ def _ratio_steps(r: sp.Rational) -> tuple[Step, ...]:
              f"${sp.latex(r)}$"),
         Step(T("ex.gru.sol.fewer_more", fewer=sp.latex(fewer), more=sp.latex(more)),
              rf"1 - {sp.latex(r)} = {sp.latex(fewer)},\quad \frac{{1}}{{{sp.latex(r)}}} - 1 = "
-             rf"{sp.latex(more)}", None),
-        Step(T("ex.gru.sol.notes", fewer=sp.latex(fewer), more=sp.latex(more)), None, None),
+             rf"{sp.latex(more)}", rf"${sp.latex(fewer)},\ {sp.latex(more)}$"),
+        Step(T("ex.gru.sol.notes", fewer=sp.latex(fewer), more=sp.latex(more)),
+             rf"{sp.latex(fewer)} \ne {sp.latex(more)}", f"${sp.latex(fewer)}$"),
     )
 
 
@@ -124,7 +125,7 @@ def _total(v: Variant) -> Question:
     if notes.is_Integer:  # an integer question cannot list a fractional wrong answer
         candidates.insert(0, ("notes_fewer", notes))
     steps = (Step(T("ex.gru.sol.total"), rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
-                  None),
+                  f"${sp.latex(formula(spec))}$"),
              Step(T("ex.params.sol.at", sizes=f"n = {v.sizes['n']},\\ m = {v.sizes['m']}"),
                   rf"{sp.latex(formula(spec))} = {total} = {sp.latex(r)} \cdot {lstm}",
                   f"${total}$"))

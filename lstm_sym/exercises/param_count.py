@@ -147,14 +147,15 @@ def _lstm_total(v: Variant) -> Question:
 def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
                     candidates: list[tuple[str, sp.Expr]]) -> Question:
     total = at(formula(spec), v.sizes)
+    one_layer = formula(NetworkSpec("lstm", convention="pytorch"))
     steps = [Step(T("ex.params.sol.torch_layer"),
-                  rf"{blocks_tex(spec)} = {_tex(formula(NetworkSpec('lstm', convention='pytorch')))}",
-                  None)]
+                  rf"{blocks_tex(spec)} = {_tex(one_layer)}", f"${_tex(one_layer)}$")]
     if spec.layers > 1:
         above = spec.layer_input(1)
-        per_layer = formula(NetworkSpec("lstm", convention="pytorch")).subs(n, above)
+        per_layer = one_layer.subs(n, above)
         steps.append(Step(T("ex.params.sol.torch_above", size=sp.latex(above)),
-                          rf"{_tex(sp.expand(per_layer))}", None))
+                          rf"\left({_tex(one_layer)}\right)\Big|_{{n = {sp.latex(above)}}} = "
+                          rf"{_tex(sp.expand(per_layer))}", f"${_tex(sp.expand(per_layer))}$"))
     sizes = _sizes_text(v.sizes)
     last = (T("ex.params.sol.at", sizes=sizes) if spec.layers == 1 and not spec.bidirectional
             else T("ex.params.sol.torch_bidirectional" if spec.bidirectional

@@ -107,7 +107,8 @@ def _question(shape: Shape, v: Variant) -> Question:
     mcs = distinct_misconceptions("vector", (answer,), EXACT, candidates)
     sym = rf"\mathbb{{R}}^{{{_dim_tex(shape.rows)} \times {_dim_tex(shape.cols)}}}"
     steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex), rf"{shape.tex} \in {sym}",
-                  f"${display_tex}$" if symbolic else None)]
+                  f"${display_tex}$" if symbolic else
+                  f"$[{sp.latex(shape.rows)}, {sp.latex(shape.cols, order='lex')}]$")]
     if not symbolic:
         steps.append(Step(T("ex.shapes.sol.at", n=sizes["n"], m=sizes["m"]),
                           rf"{sym} = \mathbb{{R}}^{{{_at(shape.rows, sizes)} \times "
