@@ -75,11 +75,15 @@ def _freeze(obj: Any) -> Any:
     return obj
 
 
+def _model(cell: tuple, weights: tuple):
+    """The model of frozen (hashable, so cacheable) cell options and weights."""
+    thawed = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
+    return make_model(dict(cell), thawed, "alternative")
+
+
 @lru_cache(maxsize=1024)
 def _rows(cell: tuple, weights: tuple, inputs: tuple, c0: Any) -> list[dict]:
-    w = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
-    model = make_model(dict(cell), w, "alternative")
-    return step_rows(model, inputs, "ideal", c0=c0)
+    return step_rows(_model(cell, weights), inputs, "ideal", c0=c0)
 
 
 def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[dict]:
@@ -101,8 +105,7 @@ def alternative_step(variant: Variant, name: str, t: int) -> dict:
 @lru_cache(maxsize=256)
 def _steps_alone(cell: tuple, weights: tuple, inputs: tuple, c_prev: tuple) -> list[dict]:
     """Every step as its own one-step sequence from its own memory, in one batched run."""
-    w = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
-    model = make_model(dict(cell), w, "alternative")
+    model = _model(cell, weights)
     trace = run(model, [[list(x)] for x in inputs], mode="ideal", c0=[[c] for c in c_prev],
                 dps=50)
     env = trace.layers[0].steps[0]

@@ -15,6 +15,7 @@ import mpmath
 from .alternatives import FEEDBACK, alternative_step
 from .cellmath import GATE_OF, TEX, affine_tex, substituted_tex, weight_of
 from .model import (
+    EXACT,
     IDEAL,
     RELATIVE,
     Exercise,
@@ -39,7 +40,6 @@ from .variant import SATURATION, Variant
 FAMILY = "trace"
 PRE_NAMES = ("z", "z_i", "z_f", "z_o")
 GATES = ("i", "f", "o")
-COLUMNS = ("t", "x", *PRE_NAMES, *GATES, "c", "y")
 HEADER = ("t", "x", "z", "z_i", "z_f", "z_o", "i", "f", "o", "c", "y")
 GATE_NAME = {g: T(f"ex.gate.{g}") for g in GATES}
 
@@ -76,7 +76,7 @@ def _pre_question(v: Variant, t: int, name: str, worked: bool) -> Question:
     return Question(qid(t, name), FAMILY, "integer",
                     T("ex.trace.q.pre", t=t, x=tex_vector(x), name=TEX[name]), answer,
                     worked=worked, solution=solution,
-                    misconceptions=_mcs("integer", answer, (), IDEAL, pairs))
+                    misconceptions=_mcs("integer", answer, (), EXACT, pairs))
 
 
 def _gate_reason(pre: Any, gate: str) -> Text:
