@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class ProgressBar:
-    """A one-line bar on stderr, drawn only when stderr is a terminal."""
+    """A one-line bar on stderr, drawn only when stderr is a terminal (export uses it too)."""
 
     def __init__(self, what: str):
         self.what = what
@@ -64,7 +64,7 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def _relative(path: Path) -> str:
+def relative_path(path: Path) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
@@ -119,9 +119,9 @@ def run(args: argparse.Namespace) -> int:
               students=len(result.totals), form=result.form), file=sys.stderr)
     if result.rejected:
         print(msg("en", "grading.cli.rejected", count=len(result.rejected)), file=sys.stderr)
-    print(msg("en", "ui.cli.wrote", path=_relative(args.out)), file=sys.stderr)
-    print(msg("en", "grading.cli.wrote_totals", path=_relative(totals_file)), file=sys.stderr)
+    print(msg("en", "ui.cli.wrote", path=relative_path(args.out)), file=sys.stderr)
+    print(msg("en", "grading.cli.wrote_totals", path=relative_path(totals_file)), file=sys.stderr)
     if args.report:
         for path in (args.report, svg_path_for(args.report)):
-            print(msg("en", "ui.cli.wrote", path=_relative(path)), file=sys.stderr)
+            print(msg("en", "ui.cli.wrote", path=relative_path(path)), file=sys.stderr)
     return 1 if result.rejected else 0
