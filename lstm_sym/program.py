@@ -9,7 +9,7 @@ mpmath or SymPy entries, so one compiled program serves every mode.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Callable
 
 import numpy as np
@@ -201,6 +201,11 @@ class Program:
 
     @classmethod
     def of(cls, cell: Cell) -> "Program":
+        """The compiled program of a cell, built once per cell (cells are immutable)."""
+        return _compiled(cell)
+
+    @classmethod
+    def compile(cls, cell: Cell) -> "Program":
         consts = frozenset(prm.name for prm in cell.params)
         compiled = [compile_expr(eq.rhs, eq.name, consts) for eq in cell.equations]
         ahead: dict[str, InputTerms] = {}
@@ -270,3 +275,8 @@ class Program:
                 continue
             bwd(env, be, bind(name, g) if bind else g, adj)
         return adj
+
+
+@lru_cache(maxsize=64)
+def _compiled(cell: Cell) -> Program:
+    return Program.compile(cell)

@@ -18,12 +18,13 @@ read too: keys ``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``, ``bias_hh_l0`
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -95,9 +96,9 @@ def as_matrix(value: Any, where: str) -> np.ndarray:
     if arr.ndim != 2 or arr.size == 0:
         raise UserError(f"{where}: expected a non-empty vector or matrix of numbers")
     for v in arr.flat:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, mpmath.mpf, Fraction)):
             raise UserError(f"{where}: {v!r} is not a number")
-        if isinstance(v, float) and not math.isfinite(v):
+        if isinstance(v, (float, mpmath.mpf)) and not mpmath.isfinite(v):
             raise UserError(f"{where}: {v} is not a finite number")
     return arr
 
