@@ -91,44 +91,51 @@ def parse_plain(text: str) -> sp.Expr:
     return sp.sympify(text, locals={**names, **PARSE_NAMESPACE})
 
 
-class _DisplayMixin:
+class _VectorPrinting:
+    """What the Unicode and LaTeX printers share: terms in the cell's order, ⊙ for the
+    elementwise product, juxtaposition for the matrix product. Subclasses set the glyphs."""
+
     lecture = False
     scalar = False
-
-    def _name(self, expr, idx: int) -> str:
-        return display(expr.name, lecture=self.lecture)[idx]
-
-
-class UnicodePrinter(_DisplayMixin, StrPrinter):
-    """Terminal form: σ, tanh, ⊙, subscripts as the lecture writes them."""
+    name_index = 0  # 0: Unicode spelling, 1: LaTeX spelling (see notation.display)
+    minus = "-"
+    hadamard = " ⊙ "
+    scalar_product = "·"
 
     def __init__(self, lecture: bool = False, scalar: bool = False):
         super().__init__({"order": "none"})
         self.lecture, self.scalar = lecture, scalar
 
     def _print_MatrixSymbol(self, expr):
-        return self._name(expr, 0)
+        return display(expr.name, lecture=self.lecture)[self.name_index]
+
+    def _join(self, args, sep: str) -> str:
+        return sep.join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"])
+                        for a in args)
 
     def _print_HadamardProduct(self, expr):
-        sep = "·" if self.scalar else " ⊙ "
-        return sep.join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"])
-                        for a in expr.args)
+        return self._join(expr.args, self.scalar_product if self.scalar else self.hadamard)
 
     def _print_MatMul(self, expr):
         args = [a for a in expr.args if a != -1]
-        body = " ".join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"])
-                        for a in args)
-        return ("−" if len(args) < len(expr.args) else "") + body
+        return (self.minus if len(args) < len(expr.args) else "") + self._join(args, " ")
 
     def _print_MatAdd(self, expr):
         out = []
         for i, term in enumerate(expr.args):
             text = self._print(term)
-            if text.startswith("−"):
-                out.append(("−" if i == 0 else " − ") + text[1:])
+            if text.startswith(self.minus):
+                out.append(("" if i == 0 else " ") + self.minus + " " * (i > 0)
+                           + text[len(self.minus):])
             else:
                 out.append(("" if i == 0 else " + ") + text)
         return "".join(out)
+
+
+class UnicodePrinter(_VectorPrinting, StrPrinter):
+    """Terminal form: σ, tanh, ⊙, subscripts as the lecture writes them."""
+
+    minus = "−"
 
     def _print_Act(self, expr):
         return f"{_act_symbol(expr.fname)}({self._print(expr.arg)})"
@@ -137,36 +144,12 @@ class UnicodePrinter(_DisplayMixin, StrPrinter):
         return "1"
 
 
-class TexPrinter(_DisplayMixin, LatexPrinter):
+class TexPrinter(_VectorPrinting, LatexPrinter):
     """LaTeX form: ``\\sigma``, ``\\odot``, ``c_{t-1}``; terms in the order the cell wrote them."""
 
-    def __init__(self, lecture: bool = False, scalar: bool = False):
-        super().__init__({"order": "none"})
-        self.lecture, self.scalar = lecture, scalar
-
-    def _print_MatrixSymbol(self, expr):
-        return self._name(expr, 1)
-
-    def _print_HadamardProduct(self, expr):
-        sep = r" \, " if self.scalar else r" \odot "
-        return sep.join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"])
-                        for a in expr.args)
-
-    def _print_MatMul(self, expr):
-        args = [a for a in expr.args if a != -1]
-        body = " ".join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"])
-                        for a in args)
-        return ("-" if len(args) < len(expr.args) else "") + body
-
-    def _print_MatAdd(self, expr):
-        out = []
-        for i, term in enumerate(expr.args):
-            text = self._print(term)
-            if text.startswith("-"):
-                out.append(("-" if i == 0 else " - ") + text[1:])
-            else:
-                out.append(("" if i == 0 else " + ") + text)
-        return "".join(out)
+    name_index = 1
+    hadamard = r" \odot "
+    scalar_product = r" \, "
 
     def _print_Act(self, expr):
         head = {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(expr.fname, expr.fname)
