@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ from .csvio import AnswerSheet, Rejection
 from .errors import UserError
 
 KEY_FILE = "key.json"
-CHUNK = 1000  # answers per check_many call: big enough to batch, small enough to show progress
+# Key fields the checker does not read; the prompt differs between students whose
+# question is otherwise the same.
+UNCHECKED_FIELDS = ("prompt", "family", "worked")
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -264,25 +267,58 @@ def grade_sheet(sheet: AnswerSheet, keys: KeySet, *, lang: str | None = None,
     questions = _assigned(sheet, keys)
     ordered = sorted(students.values(), key=lambda s: natural_key(s.id))
     jobs: list[tuple[_Student, str, str, int | None]] = []
-    items: list[tuple[Key, str]] = []
     for student in ordered:
         assert student.key is not None
-        entries = {q["id"]: q for q in student.key["questions"]}
+        entries = {q["id"] for q in student.key["questions"]}
         for qid in questions:
             if qid in entries:
                 text, line = student.answers.get(qid, ("", None))
                 jobs.append((student, qid, text, line))
-                items.append((entries[qid], text))
-    verdicts: list[Verdict] = []
-    for start in range(0, len(items), CHUNK):
-        verdicts += check_many(items[start:start + CHUNK], lang)
-        if progress is not None:
-            progress(len(verdicts), len(items))
+    verdicts = _check(jobs, lang, progress)
     graded = [GradedAnswer(s.id, qid, text, verdict, line)
               for (s, qid, text, line), verdict in zip(jobs, verdicts)]
     totals = _totals(ordered, graded)
     return GradingResult(keys, sheet.form, questions, graded, totals, rejected,
                          list(sheet.notes))
+
+
+def _check(jobs: list[tuple[_Student, str, str, int | None]], lang: str,
+           progress: Progress | None) -> list[Verdict]:
+    """Verdicts in job order, checked one question id at a time.
+
+    With per-student keys every student's question is a different dict, and compiling
+    it is most of the work. Without its prompt (which the checker never reads) the
+    same question often has the same content for many students; one check_many call
+    per question id compiles each distinct content once and reports progress.
+    """
+    by_question: dict[str, list[int]] = {}
+    for index, (_, qid, _, _) in enumerate(jobs):
+        by_question.setdefault(qid, []).append(index)
+    entries: dict[int, dict[str, Key]] = {}  # id(key) -> its questions by id
+    verdicts: list[Verdict | None] = [None] * len(jobs)
+    done = 0
+    for qid, indices in by_question.items():
+        shared: dict[str, Key] = {}  # checked content -> one dict, so it is compiled once
+        items = []
+        for index in indices:
+            student, _, text, _ = jobs[index]
+            key = student.key
+            assert key is not None
+            if id(key) not in entries:
+                entries[id(key)] = {q["id"]: q for q in key["questions"]}
+            question = entries[id(key)][qid]
+            content = {k: v for k, v in question.items() if k not in UNCHECKED_FIELDS}
+            items.append((shared.setdefault(_content_key(content), content), text))
+        for index, verdict in zip(indices, check_many(items, lang)):
+            verdicts[index] = verdict
+        done += len(indices)
+        if progress is not None:
+            progress(done, len(jobs))
+    return verdicts  # type: ignore[return-value]  # every slot is filled above
+
+
+def _content_key(content: Key) -> str:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _totals(students: list[_Student], graded: list[GradedAnswer]) -> list[StudentTotal]:
