@@ -134,7 +134,7 @@ def test_hostile_names_and_prompts_cannot_break_the_xml(tmp_path):
     evil = "]]><script>alert('x')</script>\x07 & {1:NUMERICAL:=1} #~"
     keys = []
     for sid in ("s1", "s2"):
-        key = contract_key((sid, f"Mallory {evil}"))
+        key = contract_key((sid, f"Mallory {evil}"), c_answer="7" if sid == "s1" else "5")
         key["questions"][0]["prompt"] = f"What is c? {evil}"
         key["questions"][3]["prompt"] = f"The memory {evil} {{#1}}"  # a cloze question
         key["questions"][0]["misconceptions"][0]["feedback"] = f"Wrong {evil}"
@@ -144,7 +144,7 @@ def test_hostile_names_and_prompts_cannot_break_the_xml(tmp_path):
     check_moodle_structure(root)
     clean = evil.replace("\x07", "")
     names = [q.findtext("name/text") for q in root if q.get("type") != "category"]
-    assert f"trace.t2 — s1 — Mallory {clean}" in names
+    assert f"trace.t2 — s1 Mallory {clean}" in names
     q = next(q for q in root if (q.findtext("name/text") or "").startswith("trace.t2 — s1"))
     text = q.findtext("questiontext/text")
     assert "<script>" not in text and "&lt;script&gt;" in text
@@ -154,7 +154,7 @@ def test_hostile_names_and_prompts_cannot_break_the_xml(tmp_path):
     assert "&#123;1:NUMERICAL:=1} #~" in text and "&#123;#1}" in text
     feedback = q.find("answer[2]/feedback/text").text
     assert "Wrong" in feedback and "<script>" not in feedback
-    choice = next(q for q in root if (q.findtext("name/text") or "").startswith("gates.opener — s2"))
+    choice = next(q for q in root if (q.findtext("name/text") or "").startswith("gates.opener — s1"))
     assert "<script>" not in choice.find("answer[1]/text").text
 
 
@@ -215,14 +215,20 @@ def test_per_student_keys_become_one_category_per_slot(class_keys):
     base = "$course$/lstm_sym/Exercises: the LSTM memory cell (class, seed 11)/"
     assert f"{base}trace.t2" in categories and f"{base}params.pytorch_total" in categories
     for path, questions in categories.items():
-        assert len(questions) == 3, path
-        assert [q.findtext("name/text").split(" — ")[1] for q in questions] == \
-            ["s01", "s02", "s03"]
+        # Every student's variant is there once; equal variants share one question.
+        names = [q.findtext("name/text").split(" — ")[1] for q in questions]
+        shared = [int(m.group(1)) if (m := re.search(r"\(\+(\d+) identical\)", n)) else 0
+                  for n in names]
+        assert len(questions) + sum(shared) == 3, path
+        assert names[0].startswith("s01 Ada")
         assert len({q.get("type") for q in questions}) == 1
-    totals = [q.find("answer/text").text for q in categories[f"{base}params.pytorch_total"]]
-    expected = [next(x["answer"] for x in k["questions"] if x["id"] == "params.pytorch_total")
-                for k in class_keys]
-    assert totals == expected
+        bodies = {b"".join(ET.tostring(part) for part in q if part.tag != "name")
+                  for q in questions}
+        assert len(bodies) == len(questions)
+    assert len(categories[f"{base}trace.t2"]) == 3  # the trace is private to each student
+    totals = {q.find("answer/text").text for q in categories[f"{base}params.pytorch_total"]}
+    assert totals == {next(x["answer"] for x in k["questions"] if x["id"] == "params.pytorch_total")
+                      for k in class_keys}
 
 
 # --- the command -----------------------------------------------------------------------------

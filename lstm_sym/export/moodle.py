@@ -18,8 +18,9 @@ possible, so the question text and the general feedback show math as ``\\( … \
 Moodle's MathJax filter; otherwise the key's plain-text prompt is used.
 
 One key gives one category per worksheet. A folder of per-student keys gives a
-question bank: a category per question slot holding every student's variant, so a quiz
-"random question from this category" gives each student one variant.
+question bank: a category per question slot holding every student's variant (students
+whose variants are the same question share it), so a quiz "random question from this
+category" gives each student one variant.
 
 >>> from lstm_sym.exercises import build_set
 >>> items = moodle_items([build_set().key()])
@@ -30,9 +31,11 @@ question bank: a category per question slot holding every student's variant, so 
 from __future__ import annotations
 
 import html
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..i18n import msg
@@ -50,6 +53,7 @@ from .spellings import (
 Key = Mapping[str, Any]
 ROOT = "$course$/lstm_sym"
 MAX_NAME = 255  # Moodle's question name column
+PARALLEL_FROM = 8  # keys; below this, starting worker processes costs more than it saves
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -333,38 +337,63 @@ def _name(*parts: str) -> str:
     return " — ".join(" ".join(p.split()) for p in parts if p)[:MAX_NAME]
 
 
+def _texts_of_all(keys: Sequence[Key], rich: Callable[[Key], Mapping[str, RichQuestion]],
+                  progress: Callable[[int, int], None] | None
+                  ) -> Iterator[Mapping[str, RichQuestion]]:
+    """Each key's recomputed texts, in key order; a class's keys in parallel processes
+    (recomputing an exercise takes ~0.3 s)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if rich is rich_questions and len(keys) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            for done, texts in enumerate(pool.map(rich, keys, chunksize=4), 1):
+                if progress:
+                    progress(done, len(keys))
+                yield texts
+        return
+    for done, key in enumerate(keys, 1):
+        texts = rich(key)
+        if progress:
+            progress(done, len(keys))
+        yield texts
+
+
+def _student_label(key: Key) -> str:
+    student = key.get("student") or {}
+    return " ".join(f"{student.get('id', '')} {student.get('name', '')}".split())
+
+
 def moodle_items(keys: Sequence[Key], *, worked: bool = False,
                  rich: Callable[[Key], Mapping[str, RichQuestion]] = rich_questions,
                  progress: Callable[[int, int], None] | None = None
                  ) -> list[Question | Category]:
-    """Categories and questions for one key (a quiz) or per-student keys (a bank)."""
-    items: list[Question | Category] = []
+    """Categories and questions for one key (a quiz) or per-student keys (a bank).
+
+    In a bank, students whose variant of a slot is the same question share one Moodle
+    question, named after the first of them ("trace.t2 — s001 Ada (+4 identical)").
+    """
     if len(keys) == 1 and "student" not in keys[0]:
         key = keys[0]
         lang = key.get("exercise", {}).get("lang", "en")
-        texts = rich(key)
-        items.append(Category(worksheet_category(key, False)))
-        for slot, questions in slots(key, worked).items():
-            items.append(slot_question(questions, slot, texts, lang))
-        if progress:
-            progress(1, 1)
-        return items
-    base = worksheet_category(keys[0], True)
-    by_slot: dict[str, list[Question]] = {}
-    for done, key in enumerate(keys, 1):
+        texts = next(_texts_of_all(keys, rich, progress))
+        return [Category(worksheet_category(key, False)),
+                *(slot_question(questions, slot, texts, lang)
+                  for slot, questions in slots(key, worked).items())]
+    # slot -> distinct question (named by its first student) -> students who share it
+    by_slot: dict[str, dict[Question, list[str]]] = {}
+    for key, texts in zip(keys, _texts_of_all(keys, rich, progress)):
         lang = key.get("exercise", {}).get("lang", "en")
-        texts = rich(key)
-        student = key.get("student") or {}
         for slot, questions in slots(key, worked).items():
-            name = _name(slot, student.get("id", ""), student.get("name", ""))
-            by_slot.setdefault(slot, []).append(slot_question(questions, name, texts, lang))
-        if progress:
-            progress(done, len(keys))
+            question = slot_question(questions, slot, texts, lang)
+            by_slot.setdefault(slot, {}).setdefault(question, []).append(_student_label(key))
     lang = keys[0].get("exercise", {}).get("lang", "en")
     info = plain_html(msg(lang, "grading.moodle.bank_info"))
-    for slot, questions in by_slot.items():
+    base = worksheet_category(keys[0], True)
+    items: list[Question | Category] = []
+    for slot, variants in by_slot.items():
         items.append(Category(f"{base}/{category_name(slot)}", info))
-        items += questions
+        for question, students in variants.items():
+            more = f" (+{len(students) - 1} identical)" if len(students) > 1 else ""
+            items.append(replace(question, name=_name(slot, students[0] + more)))
     return items
 
 
