@@ -7,8 +7,8 @@
   the first ``! …`` line is reported;
 - ``SOURCE_DATE_EPOCH``/``FORCE_SOURCE_DATE`` fixed (and ``\\pdfinfoomitdate``,
   ``\\pdftrailerid{}`` in the preamble) so the same source gives the same bytes;
-- pdflatex for ASCII-only sources, xelatex for anything else (Chinese sheets,
-  names in other scripts); many jobs run in parallel over the cores.
+- pdflatex where it reads every character, xelatex for anything else (Chinese
+  sheets, names in other scripts); many jobs run in parallel over the cores.
 """
 
 from __future__ import annotations
@@ -48,13 +48,18 @@ class LatexError(Exception):
         return (LatexError, (self.tex_name, self.first_error, self.log))
 
 
-def engine_for(tex: str) -> str:
-    """``pdflatex`` when the source is plain ASCII, else ``xelatex`` (fontspec, CJK).
+# What pdflatex reads with inputenc utf8 and T1 fonts: ASCII, Latin-1 and the usual
+# typographic quotes and dashes. Anything else (CJK, Greek, Cyrillic…) needs xelatex.
+PDFLATEX_CHARS = frozenset(map(chr, range(0x00, 0x100))) | frozenset("‘’“”–—…")
 
-    >>> engine_for(r"\\textbf{Ada}"), engine_for("李雷")
+
+def engine_for(tex: str) -> str:
+    """``pdflatex`` when it can read every character of the source, else ``xelatex``.
+
+    >>> engine_for(r"\\textbf{Zoë} “quoted”"), engine_for("李雷")
     ('pdflatex', 'xelatex')
     """
-    return "pdflatex" if tex.isascii() else "xelatex"
+    return "pdflatex" if PDFLATEX_CHARS.issuperset(tex) else "xelatex"
 
 
 def missing_program(engines: Iterable[str]) -> str | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,18 @@ MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j
 DELIMITERS = {"block_start_string": "((*", "block_end_string": "*))",
               "variable_start_string": "(((", "variable_end_string": ")))",
               "comment_start_string": "((=", "comment_end_string": "=))"}
+
+def _per_text(escape: Callable[[str], Markup]) -> Callable[[Any], Markup]:
+    """Memoise an escaping function by its text: a class's sheets repeat most of their
+    prose, so each sentence is escaped once per process, not once per student."""
+    cached = lru_cache(maxsize=1 << 14)(escape)
+
+    @wraps(escape)
+    def filter_(text: Any) -> Markup:
+        return cached(text if type(text) is str else str(text))
+
+    return filter_
+
 
 # --- LaTeX escaping ---------------------------------------------------------------
 
@@ -51,7 +63,8 @@ _TEX_PROSE_RE = re.compile("|".join(re.escape(c) for c in _TEX_PROSE) + r"|--+")
 _MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$", re.DOTALL)
 
 
-def tex_escape(text: Any) -> Markup:
+@_per_text
+def tex_escape(text: str) -> Markup:
     """Plain text (a name, an id, a title a user typed) as LaTeX that prints it literally.
 
     >>> print(tex_escape(r"O'Brien & {\\input{/etc/passwd}} 100%_$#^~"))
@@ -89,7 +102,8 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     return parts
 
 
-def tex_prose(text: Any) -> Markup:
+@_per_text
+def tex_prose(text: str) -> Markup:
     """Prose with ``$…$`` math as LaTeX: the prose escaped, the math passed through.
 
     >>> print(tex_prose("Fill 50% of the cells: $c_t = 7$ & more"))
@@ -109,7 +123,8 @@ def tex_prose(text: Any) -> Markup:
 _NUMBER_RE = re.compile(r"[-−+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
-def tex_cell(text: Any) -> Markup:
+@_per_text
+def tex_cell(text: str) -> Markup:
     """A table entry: a bare number is set as math (a true minus sign), else prose.
 
     >>> print(tex_cell("-1"), tex_cell("open"))
@@ -134,7 +149,8 @@ def _md_line_starts(text: str) -> str:
         text)
 
 
-def md_escape(text: Any) -> Markup:
+@_per_text
+def md_escape(text: str) -> Markup:
     """Plain text as Markdown that shows it literally (GitHub, Jupyter).
 
     >>> print(md_escape("O'Brien & {x} 100%_$#^~ *a*"))
@@ -151,8 +167,13 @@ def md_prose(text: Any, block: bool = True) -> Markup:
     >>> print(md_prose("Set *x* to $x_1 = 3$."))
     Set \\*x\\* to $x_1 = 3$.
     """
+    return _md_prose(text if type(text) is str else str(text), block)
+
+
+@lru_cache(maxsize=1 << 14)
+def _md_prose(text: str, block: bool) -> Markup:
     out = []
-    for is_math, part in split_math(str(text)):
+    for is_math, part in split_math(text):
         if not is_math:
             out.append(_MD_INLINE_RE.sub(r"\\\1", part))
         elif part.startswith("$"):
@@ -163,7 +184,8 @@ def md_prose(text: Any, block: bool = True) -> Markup:
     return Markup(_md_line_starts(text) if block else text)
 
 
-def md_cell(text: Any) -> Markup:
+@_per_text
+def md_cell(text: str) -> Markup:
     """A Markdown table cell or choice: a bare number as math (a true minus sign), else
     prose; ``|`` escaped even inside math (GitHub splits table rows before math).
 
@@ -175,7 +197,8 @@ def md_cell(text: Any) -> Markup:
     return Markup(str(md_prose(text, block=False)).replace("\\|", "|").replace("|", "\\|"))
 
 
-def mermaid_text(text: Any) -> Markup:
+@_per_text
+def mermaid_text(text: str) -> Markup:
     """Plain text inside a quoted Mermaid label: quotes and angle brackets as entities.
 
     >>> print(mermaid_text('say "hi" <b>'))
@@ -195,6 +218,8 @@ def step_value(step: Step) -> str:
 
     >>> step_value(Step("add", math="c = 3 + 4 = 7", value="$7$"))
     ''
+    >>> step_value(Step("gate", math=r"\\sigma(80) \\approx 1", value="1"))
+    ''
     >>> step_value(Step("add", math="c = 3 + 4", value="$7$"))
     '$7$'
     >>> step_value(Step("both", math=r"c = 7, \\quad y = 7", value=r"$c = 7,\\ y = 7$"))
@@ -203,7 +228,18 @@ def step_value(step: Step) -> str:
     if not step.value or not step.math:
         return step.value or ""
     bare, formula = _squeeze(step.value.strip().strip("$")), _squeeze(step.math)
-    return "" if formula == bare or formula.endswith("=" + bare) else step.value
+    ends = (formula.endswith(rel + bare) for rel in ("=", r"\approx", r"\equiv"))
+    return "" if formula == bare or any(ends) else step.value
+
+
+def is_chosen(choice: str, answer: str) -> bool:
+    """Whether a choice is the answer, as text or as math (``u`` and ``$u$`` alike).
+
+    >>> is_chosen("u", "$u$"), is_chosen("r", "$u$"), is_chosen("x", "")
+    (True, False, False)
+    """
+    return bool(answer) and _squeeze(choice.strip().strip("$")) == _squeeze(
+        answer.strip().strip("$"))
 
 
 def _squeeze(tex: str) -> str:
@@ -274,6 +310,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters["plain"] = latex_to_text
     env.filters["mermaid"] = mermaid_text
     env.filters["step_value"] = step_value
+    env.tests["chosen"] = is_chosen
     return env
 
 

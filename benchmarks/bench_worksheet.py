@@ -1,0 +1,108 @@
+"""Benchmark: handouts for a class — Markdown, LaTeX and key.json per student.
+
+Not a timed test. Run from the repository root:
+
+    python benchmarks/bench_worksheet.py [--students 300] [--distinct 12]
+
+It compares, in the same run and on the same variants:
+
+- baseline: students one after another, each with a fresh Jinja environment
+  (every template parsed and compiled again), as a naive loop would do;
+- ours: ``write_class`` — the cached environment, students spread over the cores.
+
+Both write md + tex + key.json for every student, first without the trace plot
+(the text the budget of 10 s is about) and then with the SVG plot the Markdown
+shows. Exercise generation is the exercises package's work, not the writing's:
+it is timed apart on `--distinct` variants, which are then dealt round the class
+under each student's own id and name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lstm_sym.commands.worksheet import Plan, Variant, write_class, write_student  # noqa: E402
+from lstm_sym.exercises import build_set, build_worksheet  # noqa: E402
+from lstm_sym.render import environment  # noqa: E402
+from lstm_sym.worksheet import Student, Worksheet  # noqa: E402
+
+BUDGET_SECONDS = 10.0
+
+
+def class_of(n: int, distinct: int, lang: str) -> tuple[list[Variant], float]:
+    """`n` students' variants built from `distinct` exercise sets; the seconds one set took."""
+    start = time.perf_counter()
+    sets = [build_set(seed=k) for k in range(distinct)]
+    per_set = (time.perf_counter() - start) / distinct
+    sheets = [(build_worksheet(s, lang=lang), s.key(lang=lang)) for s in sets]
+    variants = []
+    for i in range(n):
+        student = Student(f"s{i + 1:03d}", f"Student {i + 1}")
+        ws, key = sheets[i % distinct]
+        variants.append(Variant(student, replace(ws, student=student),
+                                {**key, "student": {"id": student.id, "name": student.name}}))
+    return variants, per_set
+
+
+def without_plots(ws: Worksheet) -> Worksheet:
+    return replace(ws, sections=tuple(replace(s, plot=None) for s in ws.sections))
+
+
+def baseline(variants: list[Variant], out: Path, plan: Plan) -> float:
+    """One student at a time, a fresh Jinja environment for each."""
+    start = time.perf_counter()
+    for variant in variants:
+        environment.cache_clear()
+        write_student(variant, out, plan)
+    return time.perf_counter() - start
+
+
+def ours(variants: list[Variant], out: Path, plan: Plan) -> float:
+    environment.cache_clear()  # ours pays for its one compilation per process too
+    start = time.perf_counter()
+    write_class(variants, out, plan)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--distinct", type=int, default=12)
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--text-only", action="store_true", help="skip the runs with plots")
+    args = parser.parse_args()
+
+    variants, per_set = class_of(args.students, args.distinct, args.lang)
+    text_only = [replace(v, solutions=without_plots(v.solutions)) for v in variants]
+    plan = Plan(formats=("md", "tex"), editions=("worksheet", "solutions"), templates=None,
+                pdf=False)
+    print(f"{args.students} students, {os.cpu_count()} cores; md + tex + key.json, "
+          "worksheet and solutions")
+    print(f"  exercise generation (exercises package): {per_set * 1000:.0f} ms per variant "
+          f"-> {per_set * args.students:.1f} s for {args.students} distinct variants")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        runs = [("text (no plot)", text_only), ("with SVG plot", variants)]
+        for label, batch in runs[: 1 if args.text_only else 2]:
+            base = baseline(batch, Path(tmp) / "baseline", plan)
+            mine = ours(batch, Path(tmp) / "ours", plan)
+            rows.append((label, base, mine))
+            print(f"  {label:15} baseline {base:6.2f} s   ours {mine:6.2f} s   "
+                  f"{base / mine:4.1f}x faster")
+    text_seconds = rows[0][2]
+    verdict = "within" if text_seconds <= BUDGET_SECONDS else "OVER"
+    print(f"  text for {args.students} students: {text_seconds:.2f} s, {verdict} the "
+          f"{BUDGET_SECONDS:.0f} s budget")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
