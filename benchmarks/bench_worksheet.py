@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lstm_sym.commands.worksheet import Plan, Variant, write_class, write_student  # noqa: E402
-from lstm_sym.exercises import build_set, build_worksheet  # noqa: E402
-from lstm_sym.render import environment  # noqa: E402
-from lstm_sym.worksheet import Student, Worksheet  # noqa: E402
+from lstm_sym.commands.worksheet import Plan, Variant, write_class, write_student
+from lstm_sym.exercises import build_set, build_worksheet
+from lstm_sym.render import environment
+from lstm_sym.worksheet import Student, Worksheet
 
 BUDGET_SECONDS = 10.0
 

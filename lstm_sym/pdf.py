@@ -50,7 +50,9 @@ class LatexError(Exception):
 
 # What pdflatex reads with inputenc utf8 and T1 fonts: ASCII, Latin-1 and the usual
 # typographic quotes and dashes. Anything else (CJK, Greek, Cyrillic…) needs xelatex.
-PDFLATEX_CHARS = frozenset(map(chr, range(0x00, 0x100))) | frozenset("‘’“”–—…")
+PDFLATEX_CHARS = frozenset(
+    "\t\n\r" + "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100)))
+    + "‘’“”–—…")
 
 
 def engine_for(tex: str) -> str:
