@@ -159,9 +159,10 @@ def _questions_section(result: GradingResult, lang: str) -> list[str]:
     out = [f"## {t('questions')}", ""]
     out += _table([t("question"), t("graded"), t("correct"), t("percent_correct"), t("blank"),
                    t("unreadable"), t("top_mistake")], "lrrrrrl", rows) + [""]
-    graded = [(s.correct / s.graded, qid) for qid, s in stats.items() if s.graded]
+    graded = [(s.correct / s.graded, i, qid) for i, (qid, s) in enumerate(stats.items())
+              if s.graded]
     if graded:
-        share, qid = min(graded)
+        share, _, qid = min(graded)  # ties: the first in key order
         out += [t("hardest", question=md_code(qid), percent=_percent(100 * share)), ""]
     return out
 

@@ -345,3 +345,32 @@ def test_wide_form_with_an_unknown_column_and_zh_report(capsys, tmp_path, lectur
                            tmp_path / "r.md")
     assert code == 0 and "note: " in err and "'Email'" in err
     assert (tmp_path / "r.md").read_text().startswith("# 评分报告")
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from lstm_sym.commands.grade import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, expected in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr("sys.stderr", stream)
+        bar = ProgressBar("answers")
+        bar(300, 600)
+        bar(600, 600)
+        text = stream.getvalue()
+        assert ("600/600 answers" in text and text.endswith("\n")) == expected
+        assert bool(text) == expected
+
+
+def test_grading_sentences_exist_in_both_languages():
+    import string
+
+    from lstm_sym.i18n import catalogue
+
+    en = {k: v for k, v in catalogue("en").items() if k.startswith("grading.")}
+    zh = {k: v for k, v in catalogue("zh").items() if k.startswith("grading.")}
+    assert set(en) == set(zh)
+    fields = lambda text: {f[1] for f in string.Formatter().parse(text) if f[1]}
+    assert all(fields(en[k]) == fields(zh[k]) for k in en)
