@@ -222,6 +222,7 @@ def _accept(sheet: AnswerSheet, keys: KeySet) -> tuple[dict[str, _Student], list
     students = _roster(keys)
     rejected = list(sheet.rejected)
     rejected_lines: set[int] = set()  # wide rows rejected once for the whole row
+    ids_of: dict[int, set[str]] = {}  # id(key) -> its question ids
     for row in sheet.answers:
         fold = row.student.casefold()
         key = keys.lookup(row.student)
@@ -236,7 +237,9 @@ def _accept(sheet: AnswerSheet, keys: KeySet) -> tuple[dict[str, _Student], list
         student = students.setdefault(fold, _Student(row.student, "", key))
         if not student.name and row.name:
             student.name = row.name
-        if not any(q["id"] == row.question for q in key["questions"]):
+        if id(key) not in ids_of:
+            ids_of[id(key)] = {q["id"] for q in key["questions"]}
+        if row.question not in ids_of[id(key)]:
             if row.text.strip() or sheet.form == "long":
                 owner = f"{student.id}'s key" if keys.per_student else "the key"
                 rejected.append(Rejection(row.line, row.student, row.question,

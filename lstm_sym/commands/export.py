@@ -5,8 +5,11 @@ cloze question, numbers are numerical questions with the key's tolerance, choice
 multichoice, formulas shortanswer with their accepted spellings) or the folder of
 per-student keys 'lstm-sym worksheet --students' wrote (a category per question slot
 holding every student's variant: add "a random question" from a category to a quiz
-and Moodle draws one variant per student). The worked solution is each question's
-general feedback; math is written \\( … \\) for Moodle's MathJax filter.
+and Moodle draws one variant per student; equal variants are one question). The
+worked solution is each question's general feedback; math is written \\( … \\) for
+Moodle's MathJax filter. Worked questions (solved on the sheet) are left out unless
+--worked. Moodle compares a formula as text, so a formula question accepts the listed
+spellings only; 'lstm-sym grade' (or STACK) checks formulas symbolically.
 
 Examples:
   lstm-sym export moodle --key output/key.json --out quiz.xml
