@@ -1,7 +1,8 @@
 """Compile LaTeX handouts to PDF with latexmk, safely and reproducibly.
 
 - ``-no-shell-escape`` always, plus ``openin_any=p`` so TeX cannot read files
-  outside the job even if something slipped past escaping;
+  outside the job even if something slipped past escaping (a course's logo is
+  copied into the job as an asset);
 - in a fresh hidden folder beside the output (same file system, so the PDF is
   moved into place atomically); on failure the log is kept beside the output and
   the first ``! …`` line is reported;
@@ -105,9 +106,11 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None) -> Path:
+def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None,
+                assets: Sequence[Path] = ()) -> Path:
     """Compile LaTeX source `tex` to `pdf_path`; raises :class:`LatexError` with the
-    first error line, keeping ``<name>.log`` beside `pdf_path`.
+    first error line, keeping ``<name>.log`` beside `pdf_path`. `assets` (a logo…)
+    are copied beside the source, where TeX may read them.
 
     >>> import tempfile, pathlib, shutil
     >>> doc = r"\\documentclass{article}\\begin{document}Hi\\end{document}"
@@ -123,6 +126,8 @@ def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None) ->
     try:
         (work / f"{job}.tex").write_text(tex, encoding="utf-8")
         (work / f"{job}.aux").write_text(SEED_AUX, encoding="utf-8")
+        for asset in assets:
+            shutil.copyfile(asset, work / asset.name)
         command = ["latexmk", "-norc", "-e", LATEXMK_SETTINGS, LATEXMK_ENGINE[engine],
                    "-no-shell-escape",
                    "-interaction=nonstopmode", "-halt-on-error", f"{job}.tex"]
@@ -153,6 +158,7 @@ class PdfJob:
     tex: str
     pdf_path: Path
     engine: str | None = None
+    assets: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def compile_many(jobs: Sequence[PdfJob], *, workers: int | None = None,
     """
     def one(job: PdfJob) -> PdfResult:
         try:
-            compile_pdf(job.tex, job.pdf_path, engine=job.engine)
+            compile_pdf(job.tex, job.pdf_path, engine=job.engine, assets=job.assets)
             return PdfResult(job)
         except LatexError as exc:
             return PdfResult(job, exc)

@@ -250,20 +250,15 @@ def _squeeze(tex: str) -> str:
 # --- environments -----------------------------------------------------------------
 
 def builtin_templates() -> Path:
-    """The folder of the shipped templates, installed or in a source checkout.
+    """The folder of the shipped templates: ``lstm_sym/templates`` when installed (see
+    pyproject's package-dir), the top-level ``templates/`` in a source checkout.
 
     >>> (builtin_templates() / "base" / "worksheet.j2").is_file()
     True
     """
-    try:
-        from importlib.resources import files
-
-        installed = Path(str(files("lstm_sym.templates")))
-        if (installed / "base").is_dir():
-            return installed
-    except ModuleNotFoundError:  # running from a source checkout
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if (installed / "base").is_dir() else here.parent / "templates"
 
 
 def _finalize_for(escape: Callable[[Any], Markup]) -> Callable[[Any], Any]:

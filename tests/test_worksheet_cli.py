@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from test_render_sample import sample_worksheet
 
 import lstm_sym.commands.worksheet as command
 from lstm_sym.cli import main
+from lstm_sym.pdf import compile_pdf
 
 NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
-HAS_TEX = all(shutil.which(p) for p in ("latexmk", "pdflatex", "xelatex"))
+HAS_TEX = all(shutil.which(p) for p in ("latexmk", "pdflatex", "xelatex", "pdftotext"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -158,12 +160,22 @@ def test_user_templates_reach_every_file(sample, no_tex, tmp_path):
 
 
 @pytest.mark.skipif(not HAS_TEX, reason="TeX is not installed")
-def test_pdfs_beside_the_sources(sample, tmp_path, capsys):
+def test_pdf_with_a_course_header_and_logo(sample, tmp_path):
+    mine = tmp_path / "course" / "latex"
+    mine.mkdir(parents=True)
+    compile_pdf("\\documentclass[tikz]{standalone}\\begin{document}\\tikz\\fill[red] "
+                "circle (1);\\end{document}\n", mine / "logo.pdf")
+    (mine / "worksheet.tex.j2").write_text(
+        '((* extends "builtin/latex/worksheet.tex.j2" *))\n'
+        "((* block course *))\\includegraphics[height=1cm]{logo.pdf}\\hfill "
+        "Recurrent Networks 101\\par((* endblock *))\n")
     out = tmp_path / "o"
-    assert main(["worksheet", "--format", "pdf", "--edition", "solutions",
-                 "--out", str(out)]) == 0
-    assert sorted(_files(out)) == ["key.json", "solutions.pdf"]
-    assert "wrote" in capsys.readouterr().err
+    assert main(["worksheet", "--format", "pdf", "--edition", "worksheet",
+                 "--templates", str(tmp_path / "course"), "--out", str(out)]) == 0
+    assert sorted(_files(out)) == ["key.json", "worksheet.pdf"]
+    text = subprocess.run(["pdftotext", str(out / "worksheet.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Recurrent Networks 101" in text
 
 
 # --- the real exercises ------------------------------------------------------------

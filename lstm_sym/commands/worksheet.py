@@ -144,6 +144,15 @@ class Plan:
     templates: Path | None
     pdf: bool  # PDFs wanted (made where TeX is installed)
 
+    @property
+    def latex_assets(self) -> tuple[Path, ...]:
+        """Files beside the user's LaTeX templates (a logo): TeX reads only its own
+        folder, so they are copied in."""
+        folder = self.templates / "latex" if self.templates else None
+        if folder is None or not folder.is_dir():
+            return ()
+        return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".j2"))
+
 
 def editions_of(solutions: Worksheet, names: Sequence[str]) -> list[Worksheet]:
     """The requested editions, each derived from the solutions by filtering."""
@@ -181,7 +190,8 @@ def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path
             if "tex" in plan.formats:
                 written.append(write_text(folder / f"{ws.edition}.tex", tex))
             if plan.pdf:
-                jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex)))
+                jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex),
+                                   plan.latex_assets))
     from ..key import write_key
 
     write_key(folder / KEY_FILE, variant.key)  # validated, written atomically
@@ -279,7 +289,7 @@ def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
         failures = []
         for job in jobs:
             try:
-                compile_pdf(job.tex, job.pdf_path, engine=job.engine)
+                compile_pdf(job.tex, job.pdf_path, engine=job.engine, assets=job.assets)
             except LatexError as exc:
                 failures.append(exc)
     except BaseException:
