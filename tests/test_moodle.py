@@ -260,3 +260,14 @@ def test_export_command_errors(capsys, tmp_path):
         assert message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "q.xml").exists()
     json.loads((tmp_path / "key.json").read_text())  # untouched
+
+
+def test_an_edited_key_keeps_its_own_words(lecture_key):
+    key = copy.deepcopy(lecture_key)
+    q = next(q for q in key["questions"] if q["id"] == "params.pytorch_total")
+    q["prompt"] = "How many parameters? (edited by the teacher)"
+    root = parse(moodle_quiz([key]))
+    check_moodle_structure(root)
+    texts = {q.findtext("name/text"): q.findtext("questiontext/text") for q in root}
+    assert texts["params.pytorch_total"] == "<p>How many parameters? (edited by the teacher)</p>"
+    assert "\\(" not in texts["trace.t2"]  # nothing recomputed from an edited key

@@ -95,19 +95,21 @@ def rich_questions(key: Key) -> dict[str, RichQuestion]:
     the key's answers exactly; otherwise {} (the key's plain prompts are used)."""
     from ..errors import UserError
     from ..exercises import from_key
+    from ..exercises.text import plain
 
     lang = key.get("exercise", {}).get("lang", "en")
     try:
         exset = from_key(dict(key))
-        rebuilt = {q.id: q for q in exset.questions}
+        prompts = {q.id: q.prompt.render(lang) for q in exset.questions}
     except (UserError, KeyError, TypeError, ValueError, ArithmeticError):
         return {}
+    rebuilt = {q.id: q for q in exset.questions}
     if any(q["id"] not in rebuilt or rebuilt[q["id"]].answer != q["answer"]
-           for q in key["questions"]):
+           or plain(prompts[q["id"]]) != q["prompt"] for q in key["questions"]):
         return {}  # an edited key: its own text is the truth
-    return {qid: RichQuestion(q.prompt.render(lang),
+    return {qid: RichQuestion(prompts[qid],
                               tuple((s.text.render(lang), s.math) for s in q.solution),
-                              q.display if q.display is not None else None)
+                              q.display)
             for qid, q in rebuilt.items()}
 
 
