@@ -374,3 +374,26 @@ def test_grading_sentences_exist_in_both_languages():
     assert set(en) == set(zh)
     fields = lambda text: {f[1] for f in string.Formatter().parse(text) if f[1]}
     assert all(fields(en[k]) == fields(zh[k]) for k in en)
+
+
+def test_worksheet_class_folder_to_grades_and_moodle(capsys, tmp_path):
+    """The folders 'worksheet --students' writes are what grade and export read."""
+    (tmp_path / "roster.csv").write_text("id,name\nA1,Ada\nb2,Bo\n")
+    assert main(["worksheet", "--students", str(tmp_path / "roster.csv"), "--format", "md",
+                 "--out", str(tmp_path / "class")]) == 0
+    keys = {p.parent.name: json.loads(p.read_text())
+            for p in sorted((tmp_path / "class").glob("*/key.json"))}
+    assert sorted(keys) == ["A1", "b2"]
+    answers = {sid: _answers_for(key, {"trace.t2.c": "right", "memory.c": "right"})
+               for sid, key in keys.items()}
+    answers["a1"] = answers.pop("A1")  # ids match ignoring case, as the roster does
+    (tmp_path / "a.csv").write_text(wide_csv(answers, ["trace.t2.c", "memory.c"]))
+    code, _, _ = run_cli(capsys, "grade", "--key", tmp_path / "class", "--answers",
+                         tmp_path / "a.csv", "--out", tmp_path / "g.csv")
+    assert code == 0
+    assert [(t["student"], t["score"]) for t in read_csv(tmp_path / "g.totals.csv")] == [
+        ("A1", "2"), ("b2", "2")]
+    code, _, err = run_cli(capsys, "export", "moodle", "--key", tmp_path / "class",
+                           "--out", tmp_path / "bank.xml")
+    assert code == 0 and "bank.xml" in err
+    ET.fromstring((tmp_path / "bank.xml").read_bytes())
