@@ -31,6 +31,7 @@ category" gives each student one variant.
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -53,7 +54,7 @@ from .spellings import (
 Key = Mapping[str, Any]
 ROOT = "$course$/lstm_sym"
 MAX_NAME = 255  # Moodle's question name column
-PARALLEL_FROM = 8  # keys; below this, starting worker processes costs more than it saves
+PARALLEL_FROM = 20  # keys; below this, starting worker processes costs more than it saves
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -345,8 +346,12 @@ def _texts_of_all(keys: Sequence[Key], rich: Callable[[Key], Mapping[str, RichQu
     """Each key's recomputed texts, in key order; a class's keys in parallel processes
     (recomputing an exercise takes ~0.3 s)."""
     workers = min(os.cpu_count() or 1, 8)
-    if rich is rich_questions and len(keys) >= PARALLEL_FROM and workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+    # fork: the workers inherit the loaded modules, and never re-run the CLI's __main__
+    # (spawn would); where there is no fork (Windows) the keys are done one by one.
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if rich is rich_questions and len(keys) >= PARALLEL_FROM and workers > 1 and can_fork:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for done, texts in enumerate(pool.map(rich, keys, chunksize=4), 1):
                 if progress:
                     progress(done, len(keys))
