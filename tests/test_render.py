@@ -86,7 +86,7 @@ def test_markdown_editions_follow_the_content(sheets):
     assert "- [x] closed" in sol and "- [ ] closed" in work
     # Blanks name their question; numbers are math (a true minus sign).
     assert "| $2$ | $4$ | $1$ | $0$ | $4$ | $1$ | $1$ | $0$ | (3) | (4) |" in work
-    assert "Variant 3" in sol and "\n\n\n" not in sol
+    assert "**Solutions**" in sol and "**Worksheet**" in work and "\n\n\n" not in sol
 
 
 def test_mermaid_labels_from_the_diagram(sheets):

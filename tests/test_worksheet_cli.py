@@ -79,7 +79,7 @@ def test_same_seed_same_bytes_and_only_wanted_files(sample, no_tex, tmp_path):
                      "--edition", "worksheet", "--out", str(out)]) == 0
     assert _files(a) == _files(b)
     assert sorted(_files(a)) == ["key.json", "worksheet.md"]  # no plot in the student's edition
-    assert "变式 7" in (a / "worksheet.md").read_text(encoding="utf-8")
+    assert "**练习**" in (a / "worksheet.md").read_text(encoding="utf-8")
 
 
 def test_roster_writes_one_complete_folder_per_student(sample, no_tex, tmp_path, capsys):
