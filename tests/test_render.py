@@ -85,7 +85,9 @@ def test_markdown_editions_follow_the_content(sheets):
     assert "$c_4 = g(z)" in work  # t = 4 is worked, as in the lecture
     assert "- [x] closed" in sol and "- [ ] closed" in work
     # Blanks name their question; numbers are math (a true minus sign).
-    assert "| $2$ | $4$ | $1$ | $0$ | $4$ | $1$ | $1$ | $0$ | (3) | (4) |" in work
+    assert "| $2$ | $4$ | $1$ | $0$ | $4$ | $1$ | $1$ | $0$ | (3) | (4) |\n| $3$" in work
+    table = work[work.index("| $t$"):].split("\n\n")[0].splitlines()
+    assert len(table) == 2 + 5 and all(line.startswith("|") for line in table)
     assert "**Solutions**" in sol and "**Worksheet**" in work and "\n\n\n" not in sol
 
 
