@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lstm_sym.cli import main
 from lstm_sym.csvio import AnswerRow, AnswerSheet, answer_rows, parse_table
@@ -397,3 +399,26 @@ def test_worksheet_class_folder_to_grades_and_moodle(capsys, tmp_path):
                            "--out", tmp_path / "bank.xml")
     assert code == 0 and "bank.xml" in err
     ET.fromstring((tmp_path / "bank.xml").read_bytes())
+
+
+ROW = st.tuples(st.sampled_from(["s1", "s2", "S2", "s9", ""]),
+                st.sampled_from([*RIGHT, "nope", ""]),
+                st.sampled_from(["7", "48", "", "abc", "[0, 3, 7]", "c", "=1+1"]),
+                st.booleans())  # False: the answer field is left out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ROW, min_size=1, max_size=12))
+def test_every_long_row_is_graded_or_rejected_exactly_once(rows):
+    keys = KeySet("keys/", by_student={s: contract_key((s, s)) for s in ("s1", "s2")})
+    lines = [",".join([s, q, a] if full else [s, q]) for s, q, a, full in rows]
+    text = "student,question,answer\n" + "\n".join(lines) + "\n"
+    sheet = answer_rows(parse_table(text, "p.csv"), list(RIGHT))
+    result = grade_sheet(sheet, keys)
+    graded = [a.line for a in result.graded if a.line is not None]
+    rejected = [r.line for r in result.rejected]
+    assert sorted(graded + rejected) == [i + 2 for i, (s, q, a, full) in enumerate(rows)
+                                         if s or q or (a and full)]  # blank rows are skipped
+    students = {t.student for t in result.totals}
+    assert students == {"s1", "s2"}  # every student with a key, answers or not
+    assert all(t.max == len(result.questions) for t in result.totals)
