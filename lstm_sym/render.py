@@ -242,9 +242,13 @@ def is_chosen(choice: str, answer: str) -> bool:
         answer.strip().strip("$"))
 
 
+_TEX_SPACING_RE = re.compile(r"\\(?:quad|qquad|[,;:! ])|\s+")
+
+
+@lru_cache(maxsize=1 << 14)
 def _squeeze(tex: str) -> str:
     """LaTeX without spaces and spacing commands, to compare two formulas."""
-    return "".join(re.sub(r"\\(?:quad|qquad|[,;:! ])", "", tex).split())
+    return _TEX_SPACING_RE.sub("", tex)
 
 
 # --- environments -----------------------------------------------------------------
