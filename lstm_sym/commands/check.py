@@ -23,8 +23,11 @@ KINDS = ("number", "integer", "expression", "vector", "choice")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     src = parser.add_argument_group("what to check against (one of)")
-    src.add_argument("--key", metavar="FILE", help="a key.json written by 'lstm-sym worksheet'")
+    src.add_argument("--key", metavar="FILE|DIR",
+                     help="a key.json written by 'lstm-sym worksheet', or the folder of "
+                     "per-student keys that 'worksheet --students' writes (with --student)")
     src.add_argument("--question", metavar="ID", help="with --key: the question id")
+    src.add_argument("--student", metavar="ID", help="with a folder of keys: whose key")
     src.add_argument("--expected", metavar="EXPR", help="the expected answer, given directly")
     parser.add_argument("--answer", required=True, metavar="TEXT", help="the student's answer")
     parser.add_argument("--kind", choices=KINDS, default=None,
@@ -35,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tol", default=None, metavar="SPEC",
                         help="with --expected: tolerance, e.g. abs=0.01, rel=1e-3, sigfigs=3 "
                         "(comma-separated)")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="feedback language (default: the key's, else en)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -57,13 +61,25 @@ def _tolerance(spec: str | None) -> dict | None:
     return out
 
 
-def _find_question(path: str, qid: str) -> dict:
-    from ..key import read_key
+def _find_question(path: str, qid: str, student: str | None) -> tuple[dict, str]:
+    """The question `qid` of the key at `path` (a file, or a folder and a student id),
+    with the key's language."""
+    from ..grading import load_keys
 
-    key = read_key(path)
+    keys = load_keys(path)
+    if keys.per_student:
+        if not student:
+            raise UserError(f"--student: {path} holds per-student keys; say whose")
+        key = keys.lookup(student)
+        if key is None:
+            raise UserError(f"--student: no key for {student!r} under {path}")
+    else:
+        if student and (keys.shared.get("student") or {}).get("id", student) != student:
+            raise UserError(f"--student: {path} is {keys.shared['student']['id']}'s key")
+        key = keys.shared
     for question in key["questions"]:
         if question["id"] == qid:
-            return question
+            return question, keys.language()
     ids = ", ".join(q["id"] for q in key["questions"][:8])
     raise UserError(f"--question: no question {qid!r} in {path} (it has {ids}, …)")
 
@@ -78,15 +94,15 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--question: needed with --key")
         if args.vars or args.tol or args.kind:
             raise UserError("--vars/--tol/--kind: only with --expected (the key sets them)")
-        verdict = check_question(_find_question(args.key, args.question), args.answer,
-                                 lang=args.lang)
+        question, key_lang = _find_question(args.key, args.question, args.student)
+        verdict = check_question(question, args.answer, lang=args.lang or key_lang)
     else:
-        if args.question:
-            raise UserError("--question: only with --key")
+        if args.question or args.student:
+            raise UserError("--question/--student: only with --key")
         variables = [v.strip() for v in args.vars.split(",") if v.strip()]
         kind = args.kind or ("expression" if variables else "number")
         verdict = check_expected(args.expected, args.answer, kind=kind, variables=variables,
-                                 tolerance=_tolerance(args.tol), lang=args.lang)
+                                 tolerance=_tolerance(args.tol), lang=args.lang or "en")
     if args.format == "json":
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:
