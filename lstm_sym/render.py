@@ -7,10 +7,10 @@ override the leaves. Every family uses LaTeX-safe delimiters: ``((* *))`` for
 statements, ``((( )))`` for values, ``((= =))`` for comments.
 
 Escaping is not optional: a value printed without a filter is escaped as plain
-text in the format's own syntax (never HTML) (a roster name is never TeX or Markdown), ``|prose`` escapes prose and passes
-its ``$…$`` math through, and ``|math`` marks model-made LaTeX as safe. A
-``--templates DIR`` is searched first, by name; its templates may extend the
-built-in ones as ``builtin/<family>/<name>``.
+text in the format's own syntax (a roster name is never read as TeX or Markdown),
+``|prose`` escapes prose and passes its ``$…$`` math through, and ``|math`` marks
+model-made LaTeX as safe. A ``--templates DIR`` is searched first, by name; its
+templates may extend the built-in ones as ``builtin/<family>/<name>``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ MAIN_TEMPLATE = {"md": "markdown/worksheet.md.j2", "tex": "latex/worksheet.tex.j
 DELIMITERS = {"block_start_string": "((*", "block_end_string": "*))",
               "variable_start_string": "(((", "variable_end_string": ")))",
               "comment_start_string": "((=", "comment_end_string": "=))"}
+
 
 def _per_text(escape: Callable[[str], Markup]) -> Callable[[Any], Markup]:
     """Memoise an escaping function by its text: a class's sheets repeat most of their
@@ -361,7 +362,7 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
            extra: Mapping[str, Any] | None = None) -> str:
     """The worksheet as text in `fmt` (``md`` or ``tex``).
 
-    `extra` adds template variables (e.g. ``plot_file`` for the Markdown SVG).
+    `extra` adds template variables (e.g. a course name for a custom template).
 
     >>> from lstm_sym.worksheet import Section
     >>> ws = Worksheet("Gates & memory", "en", "worksheet", (Section("cell", "The cell"),))

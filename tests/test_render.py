@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_render_sample import sample_worksheet
 
+import lstm_sym.commands.worksheet as command
+from lstm_sym import pictures
 from lstm_sym.errors import UserError
 from lstm_sym.i18n import catalogue
 from lstm_sym.pictures import latex_to_text, trace_svg
 from lstm_sym.render import (
+    builtin_templates,
     environment,
     md_escape,
     md_prose,
@@ -148,6 +152,18 @@ def test_catalogues_have_the_same_keys_and_fields():
     assert ui_en == {k for k in zh if k.startswith("ui.")}
     for key in ui_en:
         assert sorted(re.findall(r"{\w+}", en[key])) == sorted(re.findall(r"{\w+}", zh[key]))
+
+
+def test_every_ui_word_is_used():
+    templates = "".join(p.read_text() for p in builtin_templates().rglob("*.j2"))
+    code = "".join(p.read_text() for p in (Path(command.__file__), Path(pictures.__file__)))
+    for key in catalogue("en"):
+        if key.startswith("ui.cli."):
+            assert f'"{key}"' in code, key
+        elif key.startswith("ui."):
+            short = key[3:]
+            assert f"L.{short}" in templates or f'L["{short}"]' in templates or \
+                f'words["{short}"]' in code, key
 
 
 def test_trace_svg_is_deterministic(sheets):

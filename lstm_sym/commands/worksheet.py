@@ -139,19 +139,22 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
 
 @dataclass(frozen=True)
 class Plan:
+    """What to write for every variant."""
+
     formats: tuple[str, ...]
     editions: tuple[str, ...]
     templates: Path | None
     pdf: bool  # PDFs wanted (made where TeX is installed)
+    assets: tuple[Path, ...] = ()  # files TeX may read, e.g. a course logo
 
-    @property
-    def latex_assets(self) -> tuple[Path, ...]:
-        """Files beside the user's LaTeX templates (a logo): TeX reads only its own
-        folder, so they are copied in."""
-        folder = self.templates / "latex" if self.templates else None
-        if folder is None or not folder.is_dir():
-            return ()
-        return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".j2"))
+
+def latex_assets(templates: Path | None) -> tuple[Path, ...]:
+    """Files beside the user's LaTeX templates (a logo): TeX reads only its own job's
+    folder, so they are copied in."""
+    folder = templates / "latex" if templates else None
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".j2"))
 
 
 def editions_of(solutions: Worksheet, names: Sequence[str]) -> list[Worksheet]:
@@ -191,7 +194,7 @@ def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path
                 written.append(write_text(folder / f"{ws.edition}.tex", tex))
             if plan.pdf:
                 jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex),
-                                   plan.latex_assets))
+                                   plan.assets))
     from ..key import write_key
 
     write_key(folder / KEY_FILE, variant.key)  # validated, written atomically
@@ -205,7 +208,8 @@ def _plan(args: argparse.Namespace) -> Plan:
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"--templates: {str(args.templates)!r} is not a folder")
     formats = args.format or DEFAULT_FORMATS
-    return Plan(tuple(formats), tuple(args.edition), args.templates, "pdf" in formats)
+    return Plan(tuple(formats), tuple(args.edition), args.templates, "pdf" in formats,
+                latex_assets(args.templates))
 
 
 def _no_tex_note(engines: set[str]) -> str | None:
@@ -265,8 +269,8 @@ class Outcome:
 
 def _compilable(jobs: list[PdfJob]) -> tuple[list[PdfJob], set[str]]:
     """The jobs TeX can run here, and the engines of those it cannot."""
-    missing = {job.engine for job in jobs if _no_tex_note({job.engine or "pdflatex"})}
-    return [job for job in jobs if job.engine not in missing], {e or "pdflatex" for e in missing}
+    missing = {job.engine for job in jobs if job.engine and missing_program([job.engine])}
+    return [job for job in jobs if job.engine not in missing], missing
 
 
 def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
