@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_render_sample import sample_worksheet
 
 import lstm_sym.commands.worksheet as command
-from lstm_sym import pictures
+from lstm_sym import render as render_module
 from lstm_sym.errors import UserError
 from lstm_sym.i18n import catalogue
 from lstm_sym.pictures import latex_to_text, trace_svg
