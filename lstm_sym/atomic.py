@@ -2,8 +2,9 @@
 
 A file is written to a temporary name in its own folder and moved over the final
 name with :func:`os.replace` (atomic on one file system). A folder is filled under
-a hidden temporary name and renamed when complete; an interrupted run leaves only
-a ``.*.tmp-*`` folder behind, never a half-filled student folder.
+a hidden temporary name (:func:`new_staging_folder`) and renamed when complete
+(:func:`publish_folder`); an interrupted run leaves at most a ``.*.tmp-*`` folder
+behind, never a half-filled student folder.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -86,26 +85,11 @@ def publish_folder(staging: str | Path, final: str | Path) -> Path:
 
 
 def discard_folder(staging: str | Path) -> None:
-    """Remove a staging folder after a failure."""
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-@contextmanager
-def atomic_folder(final: str | Path) -> Iterator[Path]:
-    """Fill a folder under a temporary name; it appears as `final` only if the block
-    succeeds.
+    """Remove a staging folder after a failure.
 
     >>> import tempfile, pathlib
-    >>> final = pathlib.Path(tempfile.mkdtemp()) / "s002"
-    >>> with atomic_folder(final) as tmp:
-    ...     _ = (tmp / "worksheet.md").write_text("# W")
-    >>> (final / "worksheet.md").read_text()
-    '# W'
+    >>> tmp = new_staging_folder(pathlib.Path(tempfile.mkdtemp()) / "s003")
+    >>> discard_folder(tmp); tmp.exists()
+    False
     """
-    staging = new_staging_folder(final)
-    try:
-        yield staging
-    except BaseException:
-        discard_folder(staging)
-        raise
-    publish_folder(staging, final)
+    shutil.rmtree(staging, ignore_errors=True)

@@ -150,7 +150,14 @@ class Plan:
 
 def latex_assets(templates: Path | None) -> tuple[Path, ...]:
     """Files beside the user's LaTeX templates (a logo): TeX reads only its own job's
-    folder, so they are copied in."""
+    folder, so they are copied in.
+
+    >>> import tempfile
+    >>> course = Path(tempfile.mkdtemp()); (course / "latex").mkdir()
+    >>> for name in ("logo.pdf", "worksheet.tex.j2"): _ = (course / "latex" / name).write_text("")
+    >>> [p.name for p in latex_assets(course)], latex_assets(None)
+    (['logo.pdf'], ())
+    """
     folder = templates / "latex" if templates else None
     if folder is None or not folder.is_dir():
         return ()
@@ -158,7 +165,12 @@ def latex_assets(templates: Path | None) -> tuple[Path, ...]:
 
 
 def editions_of(solutions: Worksheet, names: Sequence[str]) -> list[Worksheet]:
-    """The requested editions, each derived from the solutions by filtering."""
+    """The requested editions, each derived from the solutions by filtering.
+
+    >>> sol = Worksheet("T", "en", "solutions", ())
+    >>> [ws.edition for ws in editions_of(sol, ["worksheet", "solutions"])]
+    ['worksheet', 'solutions']
+    """
     return [solutions if name == "solutions" else solutions.student_edition() for name in names]
 
 
