@@ -193,6 +193,23 @@ def test_pdf_with_a_course_header_and_logo(sample, tmp_path):
     assert "Recurrent Networks 101" in text
 
 
+@pytest.mark.skipif(not HAS_TEX, reason="TeX is not installed")
+def test_a_latex_error_names_the_file_and_keeps_the_log(sample, tmp_path, capsys, monkeypatch):
+    bad = tmp_path / "bad" / "latex"
+    bad.mkdir(parents=True)
+    (bad / "worksheet.tex.j2").write_text(
+        '((* extends "builtin/latex/worksheet.tex.j2" *))\n'
+        "((* block course *))\\nosuchmacro((* endblock *))\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["worksheet", "--templates", "bad", "--edition", "worksheet",
+                 "--out", "o"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "lstm-sym worksheet: error: LaTeX failed on o/worksheet.tex: "
+        "! Undefined control sequence. (log: o/worksheet.log)")
+    assert sorted(_files(tmp_path / "o")) == ["key.json", "worksheet.log", "worksheet.md",
+                                              "worksheet.tex"]
+
+
 # --- the real exercises ------------------------------------------------------------
 
 def test_default_run_writes_the_lecture_sheet(no_tex, tmp_path, monkeypatch):

@@ -241,7 +241,7 @@ def _relative(path: Path) -> str:
 
 def _failure_line(failures: list[LatexError]) -> str:
     first = failures[0]
-    tex = first.tex_name
+    tex = _relative(first.log.with_suffix(".tex")) if first.log else first.tex_name
     log = _relative(first.log) if first.log else "none"
     key = "ui.cli.pdf_failed" if len(failures) == 1 else "ui.cli.pdf_failed_more"
     return msg("en", key, tex=tex, error=first.first_error, log=log, count=len(failures))
