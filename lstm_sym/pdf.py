@@ -143,6 +143,7 @@ def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None,
             kept = None
             if log_text:
                 kept = write_bytes(pdf_path.with_suffix(".log"), log.read_bytes())
+            pdf_path.unlink(missing_ok=True)  # an older PDF would not match the new source
             raise LatexError(f"{job}.tex", first_error(log_text), kept)
         pdf_path.with_suffix(".log").unlink(missing_ok=True)  # a stale log of an old failure
         os.replace(work / f"{job}.pdf", pdf_path)

@@ -120,6 +120,7 @@ def test_same_source_same_bytes(compiled):
 @needs_tex
 def test_a_failure_reports_the_first_error_and_keeps_the_log(tmp_path):
     doc = "\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n"
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF- from an older, good source")
     with pytest.raises(LatexError) as err:
         compile_pdf(doc, tmp_path / "broken.pdf")
     assert err.value.first_error == "! Undefined control sequence."
