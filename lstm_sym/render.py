@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache, wraps
+from functools import cache, lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +214,7 @@ def math(text: Any) -> Markup:
     return Markup(str(text))
 
 
+@lru_cache(maxsize=1 << 14)
 def step_value(step: Step) -> str:
     """The value a worked step arrives at, unless its formula already ends with it.
 
@@ -229,8 +230,8 @@ def step_value(step: Step) -> str:
     if not step.value or not step.math:
         return step.value or ""
     bare, formula = _squeeze(step.value.strip().strip("$")), _squeeze(step.math)
-    ends = (formula.endswith(rel + bare) for rel in ("=", r"\approx", r"\equiv"))
-    return "" if formula == bare or any(ends) else step.value
+    ends = tuple(rel + bare for rel in ("=", r"\approx", r"\equiv"))
+    return "" if formula == bare or formula.endswith(ends) else step.value
 
 
 def is_chosen(choice: str, answer: str) -> bool:
@@ -314,17 +315,33 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     return env
 
 
-def labels_for(ws: Worksheet) -> dict[str, str]:
+class Labels(dict):
+    """The sheet's fixed words, readable as ``L.name`` (no failed attribute lookup per
+    use, as a plain dict would cost Jinja) and as ``L["plot.time"]``."""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def labels_for(ws: Worksheet) -> Labels:
     """The sheet's fixed words: the catalogue's ``ui.*`` messages by short name
     (``ui.name`` → ``name``), overridden by the worksheet's own labels.
 
     >>> labels_for(Worksheet("T", "zh", "worksheet", ()))["name"]
     '姓名'
     """
-    words = {key[3:]: text for key, text in catalogue(ws.lang).items()
-             if key.startswith("ui.") and not key.startswith("ui.cli.")}
+    words = Labels(_ui_words(ws.lang))
     words.update(ws.labels)
     return words
+
+
+@cache
+def _ui_words(lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key[3:], text) for key, text in catalogue(lang).items()
+                 if key.startswith("ui.") and not key.startswith("ui.cli."))
 
 
 def _question_numbers(ws: Worksheet) -> dict[str, int]:
