@@ -268,15 +268,22 @@ def builtin_templates() -> Path:
 
 
 def _finalize_for(escape: Callable[[Any], Markup]) -> Callable[[Any], Any]:
-    """Escape every printed value in the format's own way. Jinja's autoescape is on only
-    so that what templates make (blocks, ``super()``, macros) counts as safe; its HTML
-    escaping never runs because this returns Markup."""
+    """Escape every printed value in the format's own way, unless it is already Markup
+    (a filter's output, or text a template made)."""
     def finalize(value: Any) -> Markup:
         if value is None:
             return Markup("")
         return value if isinstance(value, Markup) else escape(value)
 
     return finalize
+
+
+class SheetEnvironment(jinja2.Environment):
+    """Jinja without HTML autoescaping: text a template makes (a block's ``super()``, a
+    macro, ``caller()``, a ``set`` block) is joined into Markup, so the finalize escapes
+    only values that come from outside — and never as HTML."""
+
+    concat = staticmethod(lambda parts: Markup("".join(parts)))
 
 
 FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
@@ -300,8 +307,8 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [builtin, jinja2.PrefixLoader({"builtin": builtin})]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+    env = SheetEnvironment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=False, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=_finalize_for(ESCAPE[fmt]), **DELIMITERS)
     env.filters.update(FILTERS[fmt])

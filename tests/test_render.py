@@ -69,6 +69,9 @@ def test_unfiltered_values_are_escaped_by_default():
     env = environment("tex")
     template = env.from_string("((( name ))) | ((( name | prose ))) | ((( '\\\\x' | math )))")
     assert template.render(name="a_b $c$") == r"a\_b \$c\$ | a\_b $c$ | \x"
+    # What a template makes is not escaped again; what it is given is, and never as HTML.
+    macro = env.from_string("((* macro b(x) *))\\textbf{((( x )))}((* endmacro *))((( b('<&>') )))")
+    assert macro.render() == r"\textbf{\textless{}\&\textgreater{}}"
 
 
 @pytest.fixture(scope="module")
