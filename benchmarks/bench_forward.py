@@ -1,14 +1,22 @@
 """Float64 forward pass: ours vs PyTorch CPU in the same run (issue 3, benchmark a).
 
 batch 256, T = 100, input 64, hidden 128, nn.LSTM with PyTorch's weights.
-Run: python benchmarks/bench_forward.py   (needs torch; prints the ratio ours/torch)
+Run: python benchmarks/bench_forward.py [--threads N]   (needs torch; prints ours/torch)
+
+Both libraries get the same number of BLAS/intra-op threads (default 1: on a shared
+2-core machine a second thread mostly measures the neighbours' load).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
+
+THREADS = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = THREADS  # before NumPy loads its BLAS
 
 import numpy as np
 
@@ -33,6 +41,7 @@ def main() -> int:
     except ImportError:
         print("torch is not installed: pip install torch==2.13.0", file=sys.stderr)
         return 1
+    torch.set_num_threads(int(THREADS))
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(N, M, batch_first=True).double()
     x = torch.randn(BATCH, T, N, dtype=torch.float64)

@@ -18,9 +18,11 @@ from typing import Any
 
 import mpmath
 import numpy as np
+import sympy as sp
 
 from .backends import Backend, get_backend
 from .errors import UserError
+from .notation import m, n, p
 from .program import Env, Program
 from .weights import Model, as_matrix
 
@@ -155,11 +157,16 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
         ahead = None
         if be.name == "float" and prog.inputs_ahead:
             ahead = prog.precompute_inputs(params, layer_in.transpose(2, 1, 0))
-        envs, outs = [], []
+        envs: list[Env] = []
+        out_size = int(sp.sympify(cell.output.shape[0]).subs(
+            {n: model.sizes["input"], m: model.sizes["hidden"],
+             p: model.sizes.get("proj", model.sizes["hidden"])}))
+        outs = np.empty((batch, steps, out_size), dtype=np.float64 if be.name == "float"
+                        else object)
         for t in range(steps):
             env = dict(params)
             env.update(state)
-            env["x"] = np.ascontiguousarray(layer_in[:, t, :].T)
+            env["x"] = layer_in[:, t, :].T  # a view: the float path reads x ahead of time
             if ahead is not None:
                 for key, a, b in ahead[1]:
                     env[key] = ahead[0][a:b, t, :]
@@ -169,10 +176,10 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
                     env[key] = prod[a:b]
             prog.step(env, be, bind)
             state = {st.prev.name: env[st.new.name] for st in cell.states}
-            outs.append(env[cell.output.name].T)
+            outs[:, t, :] = env[cell.output.name].T
             if keep:
                 envs.append(env)
-        layer_in = np.stack(outs, axis=1)  # (batch, T, size): the next layer's input
+        layer_in = outs  # (batch, T, size): the next layer's input
         traces.append(LayerTrace(envs))
         all_envs.append(envs)
         finals.append({st.name: state[st.prev.name] for st in cell.states})
