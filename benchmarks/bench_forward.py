@@ -9,7 +9,7 @@ Both libraries get the same number of BLAS/intra-op threads (default 1: on a sha
 
 from __future__ import annotations
 
-import os
+import os  # noqa: I001 (thread variables must be set before NumPy loads)
 import statistics
 import sys
 import time
@@ -18,10 +18,10 @@ THREADS = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv e
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = THREADS  # before NumPy loads its BLAS
 
-import numpy as np
+import numpy as np  # noqa: E402
 
-from lstm_sym.numeric import run
-from lstm_sym.weights import model_from_torch
+from lstm_sym.numeric import run  # noqa: E402
+from lstm_sym.weights import model_from_torch  # noqa: E402
 
 BATCH, T, N, M = 256, 100, 64, 128
 

@@ -15,7 +15,7 @@ from .params import NetworkSpec, count_params
 from .printing import Equations
 
 
-def equations(cell: "Cell | str" = "lecture", compact: bool | None = None, **options) -> Equations:
+def equations(cell: Cell | str = "lecture", compact: bool | None = None, **options) -> Equations:
     """A cell's equations; renders as math in Jupyter.
 
     >>> equations("gru", gru_form="before").items[-1].name

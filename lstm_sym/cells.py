@@ -274,7 +274,8 @@ def lstm_cell(
         states = (State("c", c_prev, c_new), State("h", h_prev, h_new))
         output = h_new
     options = (("bias", bias), ("g", g), ("h", h)) if lecture else (
-        ("peephole", peephole), ("bias", bias), ("g", g), ("h", h), ("proj", "yes" if proj else "no"))
+        ("peephole", peephole), ("bias", bias), ("g", g), ("h", h),
+        ("proj", "yes" if proj else "no"))
     title = "memory cell (lecture)" if lecture else "LSTM"
     return Cell("lecture" if lecture else "lstm", title, options, x, tuple(b.params),
                 tuple(eqs), states, output, _torch_layout("lstm", b.params, bias, recurrent))
@@ -332,7 +333,8 @@ def rnn_cell(*, bias: str = "double", activation: str = "tanh") -> Cell:
     eqs = (Equation(z, sp.MatAdd(*b.affine("", x, h_prev, m, True)), "preactivation"),
            Equation(h_new, Act(activation, z), "output"))
     return Cell("rnn", "RNN", (("bias", bias), ("activation", activation)), x, tuple(b.params),
-                eqs, (State("h", h_prev, h_new),), h_new, _torch_layout("rnn", b.params, bias, True))
+                eqs, (State("h", h_prev, h_new),), h_new,
+                _torch_layout("rnn", b.params, bias, True))
 
 
 def ffn_layer(*, bias: str = "single", activation: str = "tanh") -> Cell:

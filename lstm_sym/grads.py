@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
-
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .backends import SYMBOLIC

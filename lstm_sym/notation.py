@@ -6,8 +6,8 @@ cell builders can stay free of presentation, and the printers free of cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 from sympy.core.symbol import Str
@@ -43,8 +43,8 @@ class sigma(sp.Function):
         return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
 
     def _latex(self, printer, exp=None):
-        body = r"\sigma\left(%s\right)" % printer._print(self.args[0])
-        return body if exp is None else r"%s^{%s}" % (body, exp)
+        body = r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+        return body if exp is None else f"{body}^{{{exp}}}"
 
     def _pretty(self, printer):
         return printer._print_Function(self, func_name="σ")
@@ -156,8 +156,8 @@ def display(name: str, lecture: bool = False) -> tuple[str, str]:
     sup_u, sup_l = "", ""
     if len(head) == 2 and head[0] in "bW" and head[1] in "xh":  # bx_z, bh_z: double bias
         sup_u = {"x": "ˣ", "h": "ʰ"}[head[1]]
-        sup_l = "^{%s}" % head[1]
+        sup_l = f"^{{{head[1]}}}"
         head = head[0]
     if not sub:
         return head + sup_u, head + sup_l
-    return f"{head}{sup_u}_{sub}", "%s%s_{%s}" % (head, sup_l, sub)
+    return f"{head}{sup_u}_{sub}", f"{head}{sup_l}_{{{sub}}}"

@@ -69,7 +69,8 @@ class ParamReport:
             "total": self.total,
             "formula": str(self.formula),
             "factored": str(sp.factor(self.formula)),
-            "symbols": {str(s): SYMBOL_ROLES[s] for s in sorted(self.formula.free_symbols, key=str)},
+            "symbols": {str(s): SYMBOL_ROLES[s]
+                        for s in sorted(self.formula.free_symbols, key=str)},
             "sizes": {SYMBOL_ROLES[s]: v for s, v in self.sizes.items()},
             "tensors": self.tensors,
         }

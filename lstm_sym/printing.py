@@ -153,7 +153,7 @@ class TexPrinter(_VectorPrinting, LatexPrinter):
 
     def _print_Act(self, expr):
         head = {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(expr.fname, expr.fname)
-        return r"%s\left(%s\right)" % (head, self._print(expr.arg))
+        return head + r"\left(" + self._print(expr.arg) + r"\right)"
 
     def _print_OneMatrix(self, expr):
         return r"1" if self.scalar else r"\mathbf{1}"
@@ -174,7 +174,7 @@ class Equations:
     scalar: bool = False
 
     @classmethod
-    def of(cls, cell: Cell, compact: bool | None = None, scalar: bool = False) -> "Equations":
+    def of(cls, cell: Cell, compact: bool | None = None, scalar: bool = False) -> Equations:
         """`compact` substitutes the gate activations into c and y, as the lecture writes
         c′ = g(z)f(z_i) + c·f(z_f); it is the default for the lecture's cell."""
         compact = cell.lecture if compact is None else compact

@@ -8,9 +8,9 @@ mpmath or SymPy entries, so one compiled program serves every mode.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, reduce
-from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -200,12 +200,12 @@ class Program:
     inputs_ahead: tuple[InputTerms, ...] = ()
 
     @classmethod
-    def of(cls, cell: Cell) -> "Program":
+    def of(cls, cell: Cell) -> Program:
         """The compiled program of a cell, built once per cell (cells are immutable)."""
         return _compiled(cell)
 
     @classmethod
-    def compile(cls, cell: Cell) -> "Program":
+    def compile(cls, cell: Cell) -> Program:
         consts = frozenset(prm.name for prm in cell.params)
         compiled = [compile_expr(eq.rhs, eq.name, consts) for eq in cell.equations]
         ahead: dict[str, InputTerms] = {}

@@ -118,7 +118,7 @@ class Worksheet:
     seed: int | None = None
     labels: dict[str, str] = field(default_factory=dict)  # fixed UI words: "Name", "Answer", …
 
-    def student_edition(self) -> "Worksheet":
+    def student_edition(self) -> Worksheet:
         """Drop answers, solutions and plots of questions left to the student; blank the
         table cells they fill.
 

@@ -5,8 +5,13 @@ import pytest
 import sympy as sp
 
 from lstm_sym.cells import build_cell
-from lstm_sym.grads import carousel, forget_product, gradient_program, naive_gradient, \
-    recurrent_carousel
+from lstm_sym.grads import (
+    carousel,
+    forget_product,
+    gradient_program,
+    naive_gradient,
+    recurrent_carousel,
+)
 from lstm_sym.notation import sigma
 from lstm_sym.numeric import gradients
 from lstm_sym.weights import model_from_params

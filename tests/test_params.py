@@ -2,8 +2,8 @@
 
 import pytest
 import sympy as sp
-
 from conftest import load_reference
+
 from lstm_sym.errors import UserError
 from lstm_sym.notation import m, n
 from lstm_sym.params import NetworkSpec, comparisons, count_params

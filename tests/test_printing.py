@@ -8,8 +8,14 @@ import pytest
 import sympy as sp
 
 from lstm_sym.cells import build_cell
-from lstm_sym.printing import FORMATS, Equations, PlainPrinter, _scalar_shadow, \
-    format_equations, parse_plain
+from lstm_sym.printing import (
+    FORMATS,
+    Equations,
+    PlainPrinter,
+    _scalar_shadow,
+    format_equations,
+    parse_plain,
+)
 
 VARIANTS = [
     ("lecture", {}), ("lecture", {"g": "generic", "h": "generic"}), ("lecture", {"g": "tanh"}),

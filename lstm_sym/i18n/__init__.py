@@ -8,14 +8,14 @@ several modules can own their own file. Messages are ``str.format`` templates.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGS = ("en", "zh")
 _DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """All messages of a language.
 
