@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from conftest import load_reference
+
 from lstm_sym.numeric import gradients, run
 from lstm_sym.weights import model_from_torch, to_torch_names
 
