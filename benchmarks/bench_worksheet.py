@@ -2,7 +2,7 @@
 
 Not a timed test. Run from the repository root:
 
-    python benchmarks/bench_worksheet.py [--students 300] [--distinct 12]
+    python benchmarks/bench_worksheet.py [--students 300] [--distinct N] [--text-only]
 
 It compares, in the same run and on the same variants:
 
@@ -13,8 +13,9 @@ It compares, in the same run and on the same variants:
 Both write md + tex + key.json for every student, first without the trace plot
 (the text the budget of 10 s is about) and then with the SVG plot the Markdown
 shows. Exercise generation is the exercises package's work, not the writing's:
-it is timed apart on `--distinct` variants, which are then dealt round the class
-under each student's own id and name.
+it is timed apart, on `--distinct` variants (default: one per student), which are
+dealt round the class under each student's own id and name. The machine may be
+shared, so CPU seconds are printed beside wall seconds.
 """
 
 from __future__ import annotations
@@ -87,12 +88,13 @@ def ours(variants: list[Variant], out: Path, plan: Plan) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--distinct", type=int, default=12)
+    parser.add_argument("--distinct", type=int, default=None,
+                        help="distinct variants (default: as many as students)")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--text-only", action="store_true", help="skip the runs with plots")
     args = parser.parse_args()
 
-    variants, per_set = class_of(args.students, args.distinct, args.lang)
+    variants, per_set = class_of(args.students, args.distinct or args.students, args.lang)
     text_only = [replace(v, solutions=without_plots(v.solutions)) for v in variants]
     plan = Plan(formats=("md", "tex"), editions=("worksheet", "solutions"), templates=None,
                 pdf=False)
