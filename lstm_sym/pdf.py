@@ -132,8 +132,9 @@ def compile_pdf(tex: str, pdf_path: str | Path, *, engine: str | None = None,
                    "-no-shell-escape",
                    "-interaction=nonstopmode", "-halt-on-error", f"{job}.tex"]
         try:
-            done = subprocess.run(command, check=False, cwd=work, env=_environment(), stdin=subprocess.DEVNULL,
-                                  capture_output=True, timeout=TIMEOUT_SECONDS)
+            done = subprocess.run(command, check=False, cwd=work, env=_environment(),
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=TIMEOUT_SECONDS)
             failed = done.returncode != 0 or not (work / f"{job}.pdf").is_file()
         except subprocess.TimeoutExpired:
             failed = True

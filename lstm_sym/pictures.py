@@ -66,6 +66,11 @@ def _script(body: str, table: dict, mark: str) -> str:
     return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
 
 
+def _operand(text: str) -> str:
+    """A fraction's part, in parentheses unless it is one symbol or number."""
+    return text if len(text) == 1 or text.isalnum() else f"({text})"
+
+
 def latex_to_text(tex: str) -> str:
     """Readable plain text for a small LaTeX formula, for labels that cannot show math.
 
@@ -90,9 +95,7 @@ def latex_to_text(tex: str) -> str:
             if name == "frac":
                 num, i = _group(tex, i)
                 den, i = _group(tex, i)
-                num_t, den_t = latex_to_text(num), latex_to_text(den)
-                wrap = lambda s: s if len(s) == 1 or s.isalnum() else f"({s})"
-                out.append(f"{wrap(num_t)}/{wrap(den_t)}")
+                out.append(f"{_operand(latex_to_text(num))}/{_operand(latex_to_text(den))}")
             elif name in _GREEK:
                 out.append(_GREEK[name])
             elif name in _SYMBOLS:

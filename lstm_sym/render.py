@@ -68,8 +68,10 @@ _MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$([^$]+?)\$", re.DOTALL)
 def tex_escape(text: str) -> Markup:
     """Plain text (a name, an id, a title a user typed) as LaTeX that prints it literally.
 
-    >>> print(tex_escape(r"O'Brien & {\\input{/etc/passwd}} 100%_$#^~"))
-    O\\textquotesingle{}Brien \\& \\{\\textbackslash{}input\\{/etc/passwd\\}\\} 100\\%\\_\\$\\#\\textasciicircum{}\\textasciitilde{}
+    >>> print(tex_escape(r"O'Brien & {\\input{/etc/passwd}}"))
+    O\\textquotesingle{}Brien \\& \\{\\textbackslash{}input\\{/etc/passwd\\}\\}
+    >>> print(tex_escape("100%_$#^~"))
+    100\\%\\_\\$\\#\\textasciicircum{}\\textasciitilde{}
     """
     text = " ".join(str(text).split("\n"))
     return Markup(_TEX_LITERAL_RE.sub(lambda m: _TEX_LITERAL[m.group(0)], text))

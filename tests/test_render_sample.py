@@ -53,7 +53,8 @@ WORDS = {
         "subtitle": "课堂例题：五个输入依次通过一个记忆元",
         "instructions": "填写表格中的空格。$t = 1$ 与 $t = 4$ 两步已给出解答；"
                         "当 $\\sigma(z) \\approx 1$ 时门是打开的。",
-        "cell": "记忆元", "cell_intro": "一个记忆元读入 $x_t \\in \\mathbb{R}^3$；$g$ 与 $h$ 都是恒等函数。",
+        "cell": "记忆元",
+        "cell_intro": "一个记忆元读入 $x_t \\in \\mathbb{R}^3$；$g$ 与 $h$ 都是恒等函数。",
         "trace": "追踪记忆", "trace_intro": "从 $c_0 = 0$ 开始。",
         "caption": "理想门（每个 $\\sigma$ 取 0 或 1）下的数值。",
         "prompt_c": "第 $t = {t}$ 步之后记忆元 $c_{t}$ 的值是多少？",
@@ -144,8 +145,8 @@ def sample_worksheet(lang: str = "en", student: Student | None = None,
         Section("gates", w["gates"], items=(
             Item("gates.t3.i", w["choice_prompt"], "choice", answer=w["closed"],
                  choices=(w["open"], w["closed"]),
-                 solution=(Step(w["step_gates"].replace("{t}", "3"),
-                                math=rf"\sigma(z_i) = \sigma({v(3, 'z_i')}) \approx {v(3, 'i')}"),)),
+                 solution=(Step(w["step_gates"].replace("{t}", "3"), math=(
+                     rf"\sigma(z_i) = \sigma({v(3, 'z_i')}) \approx {v(3, 'i')}")),)),
             Item("eq.c", w["formula_prompt"], "expression",
                  answer=r"$c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f)$", answer_lines=2,
                  solution=(Step(w["formula_step"]),)),
