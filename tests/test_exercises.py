@@ -84,7 +84,8 @@ def test_remaining_three_steps_are_questions(lecture):
 
 
 def test_exact_values_beside_ideal_ones(lecture):
-    sig = lambda x: 1 / (1 + mpmath.exp(-x))
+    def sig(x):
+        return 1 / (1 + mpmath.exp(-x))
     with mpmath.workdps(50):
         # c' = z σ(z_i) + c σ(z_f) from the lecture's pre-activations; step 3 keeps 7 through
         # a forget gate at σ(10) and lets z = 2 leak in at σ(-10).
@@ -201,7 +202,8 @@ def test_gate_design_by_hand(lecture):
 
 def test_local_derivative_is_the_forget_gate(lecture):
     x2, c, z = sp.symbols("x2 c z")
-    sig = lambda e: 1 / (1 + sp.exp(-e))
+    def sig(e):
+        return 1 / (1 + sp.exp(-e))
     by_hand = sp.diff(z * sig(100 * x2 - 10) + c * sig(100 * x2 + 10), c)
     got = sp.sympify(answer(lecture, "gradient.local"),
                      locals={"sigma": sp.Lambda(sp.Symbol("u"), sig(sp.Symbol("u")))})
@@ -226,7 +228,8 @@ def test_gradient_answers_match_finite_differences(lecture):
     fd = _finite_difference(v.model, v.inputs, 1, 4, "y")
     assert abs(mpmath.mpf(keep.exact) - fd) < 1e-9
     with mpmath.workdps(50):
-        sig = lambda x: 1 / (1 + mpmath.exp(-x))
+        def sig(x):
+            return 1 / (1 + mpmath.exp(-x))
         assert abs(fd - sig(90) * sig(110) * sig(10) * sig(10)) < 1e-9  # o_4 f_2 f_3 f_4
     reset = lecture.question("gradient.reset")  # ∂c_5/∂c_1 across the reset
     fd = _finite_difference(v.model, v.inputs, 1, 5, "c")

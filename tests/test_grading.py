@@ -374,7 +374,8 @@ def test_grading_sentences_exist_in_both_languages():
     en = {k: v for k, v in catalogue("en").items() if k.startswith("grading.")}
     zh = {k: v for k, v in catalogue("zh").items() if k.startswith("grading.")}
     assert set(en) == set(zh)
-    fields = lambda text: {f[1] for f in string.Formatter().parse(text) if f[1]}
+    def fields(text):
+        return {f[1] for f in string.Formatter().parse(text) if f[1]}
     assert all(fields(en[k]) == fields(zh[k]) for k in en)
 
 
