@@ -239,7 +239,7 @@ def test_export_command(capsys, tmp_path, lecture_key):
     code = main(["export", "moodle", "--key", str(tmp_path / "key.json"),
                  "--out", str(tmp_path / "quiz.xml")])
     err = capsys.readouterr().err
-    assert code == 0 and "quiz.xml: 36 questions in 1 categories" in err
+    assert code == 0 and "quiz.xml: 36 questions; question-bank categories: 1" in err
     assert "shortanswer" in err  # the note on formula questions
     check_moodle_structure(parse((tmp_path / "quiz.xml").read_bytes()))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
