@@ -106,13 +106,8 @@ def _keep(v: Variant) -> Question:
              rf"= {_product_tex(factors(exact_rows))} = {tex_number(exact)}",
              f"${tex_number(exact)}$"),
     )
-    answer, exact_key = key_number(ideal), key_number(exact)
-    candidates = [Misconception("forget_ignored", key_number(forgetful), FEEDBACK["forget_ignored"])]
-    return Question(f"{FAMILY}.keep", FAMILY, "number", T("ex.grad.q.keep", k=k, t=t), answer,
-                    IDEAL, exact=exact_key, exact_display=tex_number(exact), accept=(exact_key,),
-                    solution=steps,
-                    misconceptions=distinct_misconceptions("number", (answer, exact_key), IDEAL,
-                                                           candidates))
+    return _ideal_exact_question("keep", T("ex.grad.q.keep", k=k, t=t), ideal, exact, steps,
+                                 "forget_ignored", forgetful)
 
 
 def _reset(v: Variant) -> Question:
@@ -137,9 +132,17 @@ def _reset(v: Variant) -> Question:
              rf"{tex_number(v.trace('exact')[r - 1]['f'])}",
              rf"$\approx {tex_number(v.trace('ideal')[r - 1]['f'])}$"),
     )
+    return _ideal_exact_question("reset", T("ex.grad.q.reset", k=k, t=r), ideal, exact, steps,
+                                 "no_reset", kept)
+
+
+def _ideal_exact_question(name: str, prompt, ideal, exact, steps, mistake: str,
+                          mistaken) -> Question:
+    """A number question whose ideal (0/1 gates) and exact answers are both right, with the
+    one misconception computed from an altered model (`mistaken`)."""
     answer, exact_key = key_number(ideal), key_number(exact)
-    candidates = [Misconception("no_reset", key_number(kept), FEEDBACK["no_reset"])]
-    return Question(f"{FAMILY}.reset", FAMILY, "number", T("ex.grad.q.reset", k=k, t=r), answer,
+    candidates = [Misconception(mistake, key_number(mistaken), FEEDBACK[mistake])]
+    return Question(f"{FAMILY}.{name}", FAMILY, "number", prompt, answer,
                     IDEAL, exact=exact_key, exact_display=tex_number(exact), accept=(exact_key,),
                     solution=steps,
                     misconceptions=distinct_misconceptions("number", (answer, exact_key), IDEAL,
