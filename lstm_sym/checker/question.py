@@ -13,6 +13,7 @@ rejecting them), so nothing in the key is evaluated either. A broken key is a
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 from lstm_sym.checker.equivalence import ExpressionTarget, Tolerance
 from lstm_sym.checker.feedback import message
 from lstm_sym.checker.nodes import Node, functions_of, variables_of
-from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined
+from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined, to_real
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
 from lstm_sym.checker.readers import (
     as_integer,
@@ -164,12 +165,24 @@ def compile_question(question: Mapping[str, Any]) -> CompiledQuestion:
     )
 
 
+_PLAIN_DECIMAL = re.compile(r"-?\d{1,60}(\.\d{1,60})?")
+
+
+def _plain_real(text: str, names: Names) -> Any:
+    """A key number; plain decimals (most key values: "7", "-10", "6.99977301066") are read
+    directly, exactly as the parser would read them, since compiling per-student keys
+    reads thousands of them."""
+    if _PLAIN_DECIMAL.fullmatch(text):
+        return to_real(Fraction(text))
+    return read_real(text, names)[0]
+
+
 def _read_key_value(
     kind: str, text: str, names: Names, choices: tuple[str, ...] | None, symbolic: bool
 ) -> Any:
     """A key string as a value (number, integer, choice) or node(s) (expressions)."""
     if kind == "number":
-        return read_real(text, names)[0]
+        return _plain_real(text, names)
     if kind == "integer":
         value = as_integer(read_rational_or_real(text, names)[0])
         if value is None:
@@ -181,7 +194,7 @@ def _read_key_value(
         entries = [entry for entry, _ in split_vector(text)]
         if symbolic:
             return tuple(parse_answer(entry, names) for entry in entries)
-        return tuple(read_real(entry, names)[0] for entry in entries)
+        return tuple(_plain_real(entry.strip(), names) for entry in entries)
     index = read_choice(text, choices)
     if index is None:
         raise ValueError(f"{text!r} is not one of the choices")
