@@ -131,17 +131,24 @@ def _lstm_formula(v: Variant) -> Question:
 
 def _lstm_total(v: Variant) -> Question:
     spec = NetworkSpec("lstm", bias="single")
+    return _total_question(v, "lstm_total", spec, "ex.params.sol.lstm_blocks",
+                           _lstm_alternatives(spec))
+
+
+def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str,
+                    alternatives: list[tuple[str, sp.Expr]]) -> Question:
+    """The count of one network at the variant's sizes: the blocks, the closed form, the number;
+    each misconception is another network's closed form at the same sizes."""
     total = at(formula(spec), v.sizes)
-    solution = (Step(T("ex.params.sol.lstm_blocks"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+    solution = (Step(T(blocks_key), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
                      f"${_tex(formula(spec))}$"),
                 Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
                      rf"{_tex(formula(spec))} = {total}", f"${total}$"))
-    return Question(f"{FAMILY}.lstm_total", FAMILY, "integer",
-                    T("ex.params.q.lstm_total", n=v.sizes["n"], m=v.sizes["m"]), str(total),
+    return Question(f"{FAMILY}.{name}", FAMILY, "integer",
+                    T(f"ex.params.q.{name}", n=v.sizes["n"], m=v.sizes["m"]), str(total),
                     solution=solution,
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes)))
-                                         for i, e in _lstm_alternatives(spec)]))
+                                        [(i, str(at(e, v.sizes))) for i, e in alternatives]))
 
 
 def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
@@ -195,20 +202,11 @@ def _bidirectional(v: Variant) -> Question:
 
 
 def _peephole(v: Variant) -> Question:
-    spec = NetworkSpec("lstm", bias="single", peephole="lecture")
-    total = at(formula(spec), v.sizes)
     candidates = [("no_peephole", formula(NetworkSpec("lstm", bias="single"))),
                   ("diagonal_peephole", formula(NetworkSpec("lstm", bias="single",
                                                             peephole="diagonal")))]
-    solution = (Step(T("ex.params.sol.peephole"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
-                     f"${_tex(formula(spec))}$"),
-                Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
-                     rf"{_tex(formula(spec))} = {total}", f"${total}$"))
-    return Question(f"{FAMILY}.peephole", FAMILY, "integer",
-                    T("ex.params.q.peephole", n=v.sizes["n"], m=v.sizes["m"]), str(total),
-                    solution=solution,
-                    misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes))) for i, e in candidates]))
+    return _total_question(v, "peephole", NetworkSpec("lstm", bias="single", peephole="lecture"),
+                           "ex.params.sol.peephole", candidates)
 
 
 def generate(v: Variant) -> Exercise:
