@@ -28,7 +28,6 @@ GRU_FORMS = ("after", "before")
 # LSTM: PyTorch i, f, g, o  ->  ours i, f, z (the cell input), o.
 # GRU:  PyTorch r, z, n     ->  ours r, u (update gate; PyTorch calls it z), n.
 TORCH_GATES = {"lstm": ("i", "f", "z", "o"), "gru": ("r", "u", "n"), "rnn": (None,)}
-TORCH_GATE_NAMES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ("",)}
 
 
 @dataclass(frozen=True)
@@ -124,11 +123,6 @@ class Cell:
     def param_count(self) -> sp.Expr:
         """Sum over tensors of the product of their shapes (never a typed-in formula)."""
         return sp.expand(sum((prm.count for prm in self.params), sp.Integer(0)))
-
-    def sizes(self) -> dict[str, sp.Symbol]:
-        """The size symbols this cell's shapes use, by role."""
-        free = set().union(*(prm.count.free_symbols for prm in self.params))
-        return {role: s for role, s in (("input", n), ("hidden", m), ("proj", p)) if s in free}
 
     def expanded_output(self) -> sp.Basic:
         """The output with every intermediate substituted by its definition."""

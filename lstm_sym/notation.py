@@ -19,7 +19,6 @@ m = sp.Symbol("m", positive=True, integer=True)  # hidden size (number of memory
 p = sp.Symbol("p", positive=True, integer=True)  # projection size (PyTorch's proj_size)
 L = sp.Symbol("L", positive=True, integer=True)  # number of stacked layers
 
-SIZE_ROLES: dict[str, sp.Symbol] = {"input": n, "hidden": m, "proj": p, "layers": L}
 
 
 class sigma(sp.Function):

@@ -54,18 +54,6 @@ class Model:
     cell_options: dict[str, Any] = field(default_factory=dict)
     source: str = "lstm_sym"  # or "pytorch"
 
-    def as_json(self) -> dict:
-        params = [{k: _plain(v) for k, v in layer.items()} for layer in self.layers]
-        return {"format": FORMAT, "cell": self.cell_options,
-                "params": params[0] if len(params) == 1 else params}
-
-
-def _plain(value):
-    arr = np.asarray(value, dtype=object)
-    if arr.ndim == 2 and arr.shape[1] == 1:  # column vectors are written flat
-        arr = arr[:, 0]
-    return arr.tolist()
-
 
 def read_json(path: str | Path, what: str) -> Any:
     """Read a JSON file or fail with one line naming it."""
