@@ -20,8 +20,8 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-from lstm_sym.numeric import run  # noqa: E402
-from lstm_sym.weights import model_from_torch  # noqa: E402
+from lstm_sym.numeric.run import run  # noqa: E402
+from lstm_sym.numeric.weights import model_from_torch  # noqa: E402
 
 BATCH, T, N, M = 256, 100, 64, 128
 

@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lstm_sym.checker import check_question
-from lstm_sym.csvio import answer_rows, read_table
-from lstm_sym.grading import grade_sheet, graded_csv, load_keys, totals_csv
-from lstm_sym.grading_report import format_report, histogram_svg
+from lstm_sym.classroom.csvio import answer_rows, read_table
+from lstm_sym.classroom.grading import grade_sheet, graded_csv, load_keys, totals_csv
+from lstm_sym.classroom.report import format_report, histogram_svg
 from lstm_sym.key import read_key, write_key
 
 TARGET_SECONDS = 8.0
@@ -69,7 +69,7 @@ def answer_for(q: dict, rng: random.Random) -> str:
 def class_keys(folder: Path, students: int, seed: int) -> Path:
     """Per-student keys, generated once and cached."""
     from lstm_sym.exercises import class_variants
-    from lstm_sym.worksheet import Student
+    from lstm_sym.handouts.content import Student
 
     done = folder / f".complete-{students}"
     if not done.exists():
@@ -123,8 +123,8 @@ def run_cli(key: Path, answers: Path, out: Path) -> float:
 def in_process(key: Path, answers: Path, batched: bool) -> tuple[dict[str, float], int]:
     """CPU seconds per stage of the pipeline (steadier than wall time on a shared
     machine); `batched=False` checks answer by answer instead."""
-    from lstm_sym import grading
     from lstm_sym.checker import api
+    from lstm_sym.classroom import grading
 
     api._compiled.clear()  # both runs start with nothing compiled
     times: dict[str, float] = {}

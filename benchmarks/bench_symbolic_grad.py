@@ -14,8 +14,8 @@ import time
 
 import sympy as sp
 
-from lstm_sym.cells import build_cell
-from lstm_sym.grads import gradient_program, naive_gradient
+from lstm_sym.model.cells import build_cell
+from lstm_sym.numeric.symbolic_gradients import gradient_program, naive_gradient
 
 
 def main() -> None:

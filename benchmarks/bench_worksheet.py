@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lstm_sym.commands.worksheet import Plan, Variant, write_class, write_student
+from lstm_sym.cli.worksheet import Plan, Variant, write_class, write_student
 from lstm_sym.exercises import build_set, build_worksheet
-from lstm_sym.render import environment
-from lstm_sym.worksheet import Student, Worksheet
+from lstm_sym.handouts.content import Student, Worksheet
+from lstm_sym.handouts.render import environment
 
 BUDGET_SECONDS = 10.0
 

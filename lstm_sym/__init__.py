@@ -9,10 +9,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .cells import Cell, build_cell
-from .errors import UserError
-from .params import NetworkSpec, count_params
-from .printing import Equations
+from lstm_sym.errors import UserError
+from lstm_sym.model.cells import Cell, build_cell
+from lstm_sym.model.params import NetworkSpec, count_params
+from lstm_sym.model.printing import Equations
 
 
 def equations(cell: Cell | str = "lecture", compact: bool | None = None, **options) -> Equations:

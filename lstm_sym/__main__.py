@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from lstm_sym.cli.app import main
 
 if __name__ == "__main__":  # worker processes may import this module again
     sys.exit(main())

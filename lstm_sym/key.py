@@ -17,7 +17,7 @@ Schema ``lstm_sym.key/1``::
         "seed": int | null,               # null: the lecture's own numbers
         "attempt": int,                   # re-draws after a collision in a class (0 first)
         "cell": {"cell": "lecture", "g": "identity", "h": "identity"},
-        "weights": {"W_z": [[1, 0, 0]], "b_z": [0], ...},   # lstm_sym.weights/1 params
+        "weights": {"W_z": [[1, 0, 0]], "b_z": [0], ...},   # lstm_sym.numeric.weights/1 params
         "inputs": [[3, 1, 0], ...],       # the trace sequence, one list per step
         "memory_inputs": [[1, 0, 0], ...],# the memory-puzzle sequence
         "sizes": {"n": 3, "m": 2},        # sizes of the parameter-count and shape questions
@@ -53,9 +53,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes
-from .errors import UserError
-from .weights import read_json
+from lstm_sym.atomic import write_bytes
+from lstm_sym.errors import UserError
+from lstm_sym.numeric.weights import read_json
 
 SCHEMA = "lstm_sym.key/1"
 KINDS = ("number", "integer", "expression", "vector", "choice")

@@ -3,10 +3,10 @@
 import pytest
 import sympy as sp
 
-from lstm_sym.cells import CELL_KINDS, build_cell, inline
 from lstm_sym.errors import UserError
-from lstm_sym.grads import scalar_rhs
-from lstm_sym.notation import sigma
+from lstm_sym.model.cells import CELL_KINDS, build_cell, inline
+from lstm_sym.model.notation import sigma
+from lstm_sym.numeric.symbolic_gradients import scalar_rhs
 
 
 def test_lecture_output_expands_to_the_lecture_formula():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from lstm_sym.cli import main
+from lstm_sym.cli.app import main
 
 
 def run_cli(capsys, *argv):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lstm_sym.csvio import answer_rows, decode_csv, parse_table, read_table
+from lstm_sym.classroom.csvio import answer_rows, decode_csv, parse_table, read_table
 from lstm_sym.errors import UserError
 
 QIDS = {"trace.t2.c", "params.pytorch_total", "memory.c"}

@@ -24,7 +24,6 @@ import sympy as sp
 from conftest import load_reference
 
 from lstm_sym.errors import UserError
-from lstm_sym.examples import example
 from lstm_sym.exercises import (
     Student,
     build_set,
@@ -34,12 +33,13 @@ from lstm_sym.exercises import (
     lecture_variant,
     param_count,
 )
-from lstm_sym.exercises import exset as exset_module
+from lstm_sym.exercises import exercise_set as exset_module
 from lstm_sym.exercises import gru as gru_family
 from lstm_sym.exercises.gradient import dy_dc
 from lstm_sym.i18n import catalogue
 from lstm_sym.key import key_bytes
-from lstm_sym.numeric import run
+from lstm_sym.numeric.examples import example
+from lstm_sym.numeric.run import run
 
 FAMILIES = ("trace", "memory", "params", "shapes", "gates", "gradient", "gru")
 

@@ -14,10 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_sym.cli import main
-from lstm_sym.csvio import AnswerRow, AnswerSheet, answer_rows, parse_table
-from lstm_sym.errors import UserError
-from lstm_sym.grading import (
+from lstm_sym.classroom.csvio import AnswerRow, AnswerSheet, answer_rows, parse_table
+from lstm_sym.classroom.grading import (
     KeySet,
     find_key_files,
     grade_files,
@@ -26,7 +24,9 @@ from lstm_sym.grading import (
     load_keys,
     totals_csv,
 )
-from lstm_sym.grading_report import format_report, histogram_svg, md_text
+from lstm_sym.classroom.report import format_report, histogram_svg, md_text
+from lstm_sym.cli.app import main
+from lstm_sym.errors import UserError
 from lstm_sym.key import write_key
 
 
@@ -251,7 +251,7 @@ def lecture_key_file(tmp_path_factory):
 def class_folder(tmp_path_factory):
     """Three students' keys, as 'worksheet --students' lays them out."""
     from lstm_sym.exercises import class_variants
-    from lstm_sym.worksheet import Student
+    from lstm_sym.handouts.content import Student
 
     folder = tmp_path_factory.mktemp("class")
     roster = [Student("s01", "Ada Lovelace"), Student("s02", "李雷"),
@@ -350,7 +350,7 @@ def test_wide_form_with_an_unknown_column_and_zh_report(capsys, tmp_path, lectur
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
-    from lstm_sym.commands.grade import ProgressBar
+    from lstm_sym.cli.grade import ProgressBar
 
     class Terminal(io.StringIO):
         def isatty(self):

@@ -4,17 +4,17 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from lstm_sym.cells import build_cell
-from lstm_sym.grads import (
+from lstm_sym.model.cells import build_cell
+from lstm_sym.model.notation import sigma
+from lstm_sym.numeric.run import gradients
+from lstm_sym.numeric.symbolic_gradients import (
     carousel,
     forget_product,
     gradient_program,
     naive_gradient,
     recurrent_carousel,
 )
-from lstm_sym.notation import sigma
-from lstm_sym.numeric import gradients
-from lstm_sym.weights import model_from_params
+from lstm_sym.numeric.weights import model_from_params
 
 
 @pytest.mark.parametrize("kind", ["lecture", "lstm", "gru", "rnn"])

@@ -13,7 +13,7 @@ import pytest
 from test_grading import contract_key  # the hand-built key of docs/contracts.md
 
 from lstm_sym.checker import check_expected
-from lstm_sym.cli import main
+from lstm_sym.cli.app import main
 from lstm_sym.export import moodle_quiz
 from lstm_sym.export.moodle import cloze_escape, slot_of
 from lstm_sym.export.spellings import formula_spellings, tolerance_for
@@ -193,7 +193,7 @@ def test_tolerances_become_absolute():
 @pytest.fixture(scope="module")
 def class_keys():
     from lstm_sym.exercises import class_variants
-    from lstm_sym.worksheet import Student
+    from lstm_sym.handouts.content import Student
 
     roster = [Student("s01", "Ada"), Student("s02", "李雷"), Student("s03", "Bo")]
     return [exset.key() for exset in class_variants(11, roster).values()]

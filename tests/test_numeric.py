@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from lstm_sym.errors import UserError
-from lstm_sym.examples import example
-from lstm_sym.numeric import gradients, run
-from lstm_sym.weights import load_model, model_from_params
+from lstm_sym.numeric.examples import example
+from lstm_sym.numeric.run import gradients, run
+from lstm_sym.numeric.weights import load_model, model_from_params
 
 
 def _series(trace, name):
@@ -47,8 +47,8 @@ def test_exact_sigmoid_is_not_one():
 
 def _random_model(kind, seed, **options):
     rng = np.random.default_rng(seed)
-    from lstm_sym.cells import build_cell
-    from lstm_sym.notation import m, n, p
+    from lstm_sym.model.cells import build_cell
+    from lstm_sym.model.notation import m, n, p
     cell = build_cell(kind, **options)
     sizes = {n: 3, m: 2, p: 1}
     params = {prm.name: rng.uniform(-1, 1, [int(d.subs(sizes)) if hasattr(d, "subs") else d

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from conftest import load_reference
 
-from lstm_sym.numeric import gradients, run
-from lstm_sym.weights import model_from_torch, to_torch_names
+from lstm_sym.numeric.run import gradients, run
+from lstm_sym.numeric.weights import model_from_torch, to_torch_names
 
 CASES = load_reference("torch_traces.json")
 

@@ -5,8 +5,8 @@ import sympy as sp
 from conftest import load_reference
 
 from lstm_sym.errors import UserError
-from lstm_sym.notation import m, n
-from lstm_sym.params import NetworkSpec, comparisons, count_params
+from lstm_sym.model.notation import m, n
+from lstm_sym.model.params import NetworkSpec, comparisons, count_params
 
 TORCH = load_reference("torch_params.json")
 

@@ -12,7 +12,8 @@ import pytest
 from test_render_sample import sample_worksheet
 
 from lstm_sym.exercises import build_set, build_worksheet
-from lstm_sym.pdf import (
+from lstm_sym.handouts.content import Student
+from lstm_sym.handouts.pdf import (
     LatexError,
     PdfJob,
     compile_many,
@@ -21,8 +22,7 @@ from lstm_sym.pdf import (
     first_error,
     install_command,
 )
-from lstm_sym.render import render
-from lstm_sym.worksheet import Student
+from lstm_sym.handouts.render import render
 
 NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
 needs_tex = pytest.mark.skipif(

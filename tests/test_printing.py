@@ -7,8 +7,8 @@ import subprocess
 import pytest
 import sympy as sp
 
-from lstm_sym.cells import build_cell
-from lstm_sym.printing import (
+from lstm_sym.model.cells import build_cell
+from lstm_sym.model.printing import (
     FORMATS,
     Equations,
     PlainPrinter,

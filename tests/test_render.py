@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_render_sample import sample_worksheet
 
-import lstm_sym.commands.worksheet as command
-from lstm_sym import render as render_module
+import lstm_sym.cli.worksheet as command
 from lstm_sym.errors import UserError
-from lstm_sym.i18n import catalogue
-from lstm_sym.pictures import latex_to_text, trace_svg
-from lstm_sym.render import (
+from lstm_sym.handouts import render as render_module
+from lstm_sym.handouts.content import Student
+from lstm_sym.handouts.pictures import latex_to_text, trace_svg
+from lstm_sym.handouts.render import (
     builtin_templates,
     environment,
     md_escape,
@@ -27,7 +27,7 @@ from lstm_sym.render import (
     tex_escape,
     tex_prose,
 )
-from lstm_sym.worksheet import Student
+from lstm_sym.i18n import catalogue
 
 NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
 # What tex_escape may emit: plain characters, \{ \} \$ \& \# \_ \%, and a few \text…{} macros.

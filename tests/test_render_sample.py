@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_sym.examples import example
-from lstm_sym.numeric import run
-from lstm_sym.pictures import number
-from lstm_sym.worksheet import (
+from lstm_sym.handouts.content import (
     CellDiagram,
     Item,
     Section,
@@ -23,6 +20,9 @@ from lstm_sym.worksheet import (
     TracePlot,
     Worksheet,
 )
+from lstm_sym.handouts.pictures import number
+from lstm_sym.numeric.examples import example
+from lstm_sym.numeric.run import run
 
 WORDS = {
     "en": {

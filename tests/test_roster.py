@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lstm_sym.classroom.roster import parse_roster, read_roster
 from lstm_sym.errors import UserError
-from lstm_sym.roster import parse_roster, read_roster
-from lstm_sym.worksheet import Student
+from lstm_sym.handouts.content import Student
 
 NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
 

@@ -7,9 +7,9 @@ draw fresh random configurations so a fixture cannot hide a mismatch.
 import numpy as np
 import pytest
 
-from lstm_sym.numeric import gradients, run
-from lstm_sym.params import NetworkSpec, count_params
-from lstm_sym.weights import model_from_torch, to_torch_names
+from lstm_sym.model.params import NetworkSpec, count_params
+from lstm_sym.numeric.run import gradients, run
+from lstm_sym.numeric.weights import model_from_torch, to_torch_names
 
 torch = pytest.importorskip("torch")
 

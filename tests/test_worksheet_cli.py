@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from test_render_sample import sample_worksheet
 
-import lstm_sym.commands.worksheet as command
-from lstm_sym.cli import main
-from lstm_sym.pdf import compile_pdf
+import lstm_sym.cli.worksheet as command
+from lstm_sym.cli.app import main
+from lstm_sym.handouts.pdf import compile_pdf
 
 NASTY = "O'Brien & {\\input{/etc/passwd}} 100%_$#^~"
 HAS_TEX = all(shutil.which(p) for p in ("latexmk", "pdflatex", "xelatex", "pdftotext"))

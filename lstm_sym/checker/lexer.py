@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from lstm_sym.checker import limits
 from lstm_sym.checker.latex import COMMANDS, GREEK_UNICODE, SYMBOL_COMMANDS
-from lstm_sym.notation import display
+from lstm_sym.model.notation import display
 
 
 class ParseError(Exception):

@@ -18,11 +18,11 @@ Families (one module each): ``trace`` (the lecture's five steps), ``memory``
 
 from __future__ import annotations
 
-from ..worksheet import Student
-from .exset import SCHEMA, ExerciseSet, build_set, class_variants, from_key, from_variant
-from .model import Exercise, Misconception, Question, Step, Text, Tolerance
-from .sheet import build_worksheet
-from .variant import Variant, derive_seed, draw_variant, lecture_variant, problems
+from lstm_sym.exercises.exercise_set import SCHEMA, ExerciseSet, build_set, class_variants, from_key, from_variant
+from lstm_sym.exercises.model import Exercise, Misconception, Question, Step, Text, Tolerance
+from lstm_sym.exercises.sheet import build_worksheet
+from lstm_sym.exercises.variant import Variant, derive_seed, draw_variant, lecture_variant, problems
+from lstm_sym.handouts.content import Student
 
 __all__ = ["SCHEMA", "Exercise", "ExerciseSet", "Misconception", "Question", "Step", "Student",
            "Text", "Tolerance", "Variant", "build_set", "build_worksheet", "class_variants",

@@ -11,9 +11,9 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from ..numeric import run
-from .model import T, Text
-from .variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.exercises.model import T, Text
+from lstm_sym.exercises.variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.numeric.run import run
 
 # id -> (gate, pinned state); the gate ignores its input and stays open (1) or closed (0).
 PINNED: dict[str, tuple[str, int]] = {
@@ -53,7 +53,7 @@ def _inverted(weights: dict[str, Any]) -> dict[str, Any]:
 def altered_weights(name: str, weights: dict[str, Any]) -> dict[str, Any]:
     """The weights of alternative `name`.
 
-    >>> from lstm_sym.examples import LECTURE_PARAMS
+    >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> altered_weights("no_reset", LECTURE_PARAMS)["W_f"], altered_weights("no_reset",
     ...     LECTURE_PARAMS)["b_f"]
     ([[0, 0, 0]], [10])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..printing import Equations
-from .cellmath import affine_tex
-from .model import DiagramSpec, Exercise, T
-from .variant import Variant
+from lstm_sym.exercises.cellmath import affine_tex
+from lstm_sym.exercises.model import DiagramSpec, Exercise, T
+from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.printing import Equations
 
 FAMILY = "cell"
 # How g and h print for the activations a lecture cell may use.

@@ -26,7 +26,7 @@ def input_symbols(n: int) -> list[sp.Symbol]:
 def affine(weights: dict[str, Any], pre: str) -> sp.Expr:
     """The pre-activation as an expression in the inputs.
 
-    >>> from lstm_sym.examples import LECTURE_PARAMS
+    >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> affine(LECTURE_PARAMS, "z_i")
     100*x2 - 10
     """
@@ -44,7 +44,7 @@ def affine_tex(weights: dict[str, Any], pre: str) -> str:
 def substituted_tex(weights: dict[str, Any], pre: str, x: Sequence[int]) -> str:
     """The formula with the step's inputs put in, before adding up: ``100 \\cdot 1 - 10``.
 
-    >>> from lstm_sym.examples import LECTURE_PARAMS
+    >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> substituted_tex(LECTURE_PARAMS, "z_f", [3, -1, 0])
     '100 \\\\cdot (-1) + 10'
     """

@@ -12,12 +12,12 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from ..examples import LECTURE_PARAMS
-from .alternatives import FEEDBACK, altered_weights
-from .cellmath import GATE_OF, affine_tex, weight_of
-from .model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T
-from .text import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
-from .variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.exercises.alternatives import FEEDBACK, altered_weights
+from lstm_sym.exercises.cellmath import GATE_OF, affine_tex, weight_of
+from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
+from lstm_sym.exercises.model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T
+from lstm_sym.exercises.variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.numeric.examples import LECTURE_PARAMS
 
 FAMILY = "gates"
 GATES = ("i", "f", "o")

@@ -16,15 +16,15 @@ import mpmath
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..cells import build_cell, inline
-from ..notation import m, n, sigma
-from ..numeric import gradients
-from ..weights import Model
-from .alternatives import FEEDBACK, alternative_rows
-from .cellmath import affine
-from .model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
-from .text import distinct_misconceptions, key_number, tex_factor, tex_number
-from .variant import Variant, keep_span, reset_span
+from lstm_sym.exercises.alternatives import FEEDBACK, alternative_rows
+from lstm_sym.exercises.cellmath import affine
+from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, tex_factor, tex_number
+from lstm_sym.exercises.model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
+from lstm_sym.exercises.variant import Variant, keep_span, reset_span
+from lstm_sym.model.cells import build_cell, inline
+from lstm_sym.model.notation import m, n, sigma
+from lstm_sym.numeric.run import gradients
+from lstm_sym.numeric.weights import Model
 
 FAMILY = "gradient"
 PRE_OF_GATE = {"z_i": "i", "z_f": "f", "z_o": "o"}

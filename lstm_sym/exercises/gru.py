@@ -13,14 +13,14 @@ from functools import cache
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..cells import build_cell
-from ..notation import m, n
-from ..params import NetworkSpec, comparisons
-from ..printing import Equations, TexPrinter
-from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
-from .param_count import at, blocks_tex, formula
-from .text import distinct_misconceptions
-from .variant import Variant
+from lstm_sym.exercises.formatting import distinct_misconceptions
+from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from lstm_sym.exercises.param_count import at, blocks_tex, formula
+from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.cells import build_cell
+from lstm_sym.model.notation import m, n
+from lstm_sym.model.params import NetworkSpec, comparisons
+from lstm_sym.model.printing import Equations, TexPrinter
 
 FAMILY = "gru"
 

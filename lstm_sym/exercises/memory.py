@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .alternatives import FEEDBACK, alternative_rows
-from .cellmath import affine_tex
-from .model import IDEAL, Exercise, Misconception, Question, Step, T, TableSpec, Text
-from .text import distinct_misconceptions, key_vector, tex_factor, tex_number, tex_vector
-from .variant import Variant
+from lstm_sym.exercises.alternatives import FEEDBACK, alternative_rows
+from lstm_sym.exercises.cellmath import affine_tex
+from lstm_sym.exercises.formatting import distinct_misconceptions, key_vector, tex_factor, tex_number, tex_vector
+from lstm_sym.exercises.model import IDEAL, Exercise, Misconception, Question, Step, T, TableSpec, Text
+from lstm_sym.exercises.variant import Variant
 
 FAMILY = "memory"
 

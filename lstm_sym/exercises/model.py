@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import msg
+from lstm_sym.i18n import msg
 
 KINDS = ("number", "integer", "expression", "vector", "choice")
 
@@ -133,7 +133,7 @@ class Question:
 
     def key_entry(self, lang: str) -> dict[str, Any]:
         """This question as a key.json entry (schema lstm_sym.key/1)."""
-        from .text import plain
+        from lstm_sym.exercises.formatting import plain
 
         return {
             "id": self.id,

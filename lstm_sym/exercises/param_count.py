@@ -12,11 +12,11 @@ from functools import cache
 
 import sympy as sp
 
-from ..notation import L, m, n
-from ..params import NetworkSpec, comparisons, count_params
-from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
-from .text import distinct_misconceptions
-from .variant import Variant
+from lstm_sym.exercises.formatting import distinct_misconceptions
+from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.notation import L, m, n
+from lstm_sym.model.params import NetworkSpec, comparisons, count_params
 
 FAMILY = "params"
 LECTURE_INPUTS = ("z", "z_i", "z_f", "z_o")

@@ -12,11 +12,11 @@ from functools import cache
 
 import sympy as sp
 
-from ..cells import build_cell
-from ..notation import m, n
-from .model import EXACT, Exercise, Misconception, Question, Step, T, Text
-from .text import distinct_misconceptions
-from .variant import Variant
+from lstm_sym.exercises.formatting import distinct_misconceptions
+from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.cells import build_cell
+from lstm_sym.model.notation import m, n
 
 FAMILY = "shapes"
 

@@ -1,11 +1,11 @@
-"""The solutions edition of a handout (lstm_sym.worksheet's content model) in one language."""
+"""The solutions edition of a handout (lstm_sym.handouts.content's content model) in one language."""
 
 from __future__ import annotations
 
-from ..i18n import msg
-from ..worksheet import CellDiagram, Item, Section, Step, Table, TableCell, TracePlot, Worksheet
-from .exset import ExerciseSet, check_lang
-from .model import Exercise, Question
+from lstm_sym.exercises.exercise_set import ExerciseSet, check_lang
+from lstm_sym.exercises.model import Exercise, Question
+from lstm_sym.handouts.content import CellDiagram, Item, Section, Step, Table, TableCell, TracePlot, Worksheet
+from lstm_sym.i18n import msg
 
 PLOT_SERIES = ("c", "y", "i", "f", "o")
 

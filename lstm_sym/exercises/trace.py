@@ -12,9 +12,17 @@ from typing import Any
 
 import mpmath
 
-from .alternatives import FEEDBACK, alternative_step
-from .cellmath import GATE_OF, TEX, affine_tex, substituted_tex, weight_of
-from .model import (
+from lstm_sym.exercises.alternatives import FEEDBACK, alternative_step
+from lstm_sym.exercises.cellmath import GATE_OF, TEX, affine_tex, substituted_tex, weight_of
+from lstm_sym.exercises.formatting import (
+    distinct_misconceptions,
+    key_number,
+    key_vector,
+    tex_factor,
+    tex_number,
+    tex_vector,
+)
+from lstm_sym.exercises.model import (
     EXACT,
     IDEAL,
     RELATIVE,
@@ -27,15 +35,7 @@ from .model import (
     TableSpec,
     Text,
 )
-from .text import (
-    distinct_misconceptions,
-    key_number,
-    key_vector,
-    tex_factor,
-    tex_number,
-    tex_vector,
-)
-from .variant import SATURATION, Variant
+from lstm_sym.exercises.variant import SATURATION, Variant
 
 FAMILY = "trace"
 PRE_NAMES = ("z", "z_i", "z_f", "z_o")

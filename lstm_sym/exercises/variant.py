@@ -26,13 +26,13 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from ..cells import Cell
-from ..errors import UserError
-from ..examples import EXAMPLES, LECTURE_CELL, LECTURE_PARAMS, example
-from ..numeric import run
-from ..weights import Model, as_matrix, bind_sizes, cell_from_options
-from ..worksheet import Student
-from .model import IDEAL
+from lstm_sym.errors import UserError
+from lstm_sym.exercises.model import IDEAL
+from lstm_sym.handouts.content import Student
+from lstm_sym.model.cells import Cell
+from lstm_sym.numeric.examples import EXAMPLES, LECTURE_CELL, LECTURE_PARAMS, example
+from lstm_sym.numeric.run import run
+from lstm_sym.numeric.weights import Model, as_matrix, bind_sizes, cell_from_options
 
 SATURATION = 10  # |gate pre-activation| at least this: σ(±10) is within 4.6·10⁻⁵ of 0/1
 MAX_MEMORY = 20  # memory values stay small integers

@@ -39,9 +39,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..i18n import msg
-from .moodle_xml import Answer, Category, Question, quiz_xml
-from .spellings import (
+from lstm_sym.export.moodle_xml import Answer, Category, Question, quiz_xml
+from lstm_sym.export.spellings import (
     formula_spellings,
     is_constant,
     moodle_number,
@@ -50,6 +49,7 @@ from .spellings import (
     tolerance_for,
     within,
 )
+from lstm_sym.i18n import msg
 
 Key = Mapping[str, Any]
 ROOT = "$course$/lstm_sym"
@@ -94,9 +94,9 @@ class RichQuestion:
 def rich_questions(key: Key) -> dict[str, RichQuestion]:
     """Prompts and solutions recomputed from the key's exercise data, if they reproduce
     the key's answers exactly; otherwise {} (the key's plain prompts are used)."""
-    from ..errors import UserError
-    from ..exercises import from_key
-    from ..exercises.text import plain
+    from lstm_sym.errors import UserError
+    from lstm_sym.exercises import from_key
+    from lstm_sym.exercises.formatting import plain
 
     lang = key.get("exercise", {}).get("lang", "en")
     try:

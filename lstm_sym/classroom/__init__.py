@@ -1,0 +1,1 @@
+"""A class: CSV and roster reading, grading, gradebook and report."""

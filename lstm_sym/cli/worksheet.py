@@ -1,0 +1,372 @@
+"""Write handouts: the worksheet (questions, worked steps, room to answer), the
+solutions (every step worked) and key.json, as Markdown, LaTeX and PDF.
+
+With no options it writes the lecture's own worksheet under output/. With
+--students it writes one folder per student id, each with its own variant and key.
+
+Examples:
+  lstm-sym worksheet                                   # the lecture's sheet in output/
+  lstm-sym worksheet --seed 7 --lang zh --out sheets/
+  lstm-sym worksheet --students roster.csv --format md,pdf --out class/
+  lstm-sym worksheet --templates my-course/            # e.g. my-course/latex/worksheet.tex.j2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from lstm_sym.atomic import (
+    discard_folder,
+    new_staging_folder,
+    publish_folder,
+    write_bytes,
+    write_text,
+)
+from lstm_sym.errors import UserError
+from lstm_sym.handouts.content import Student, Worksheet
+from lstm_sym.handouts.pdf import (
+    LatexError,
+    PdfJob,
+    compile_many,
+    compile_pdf,
+    engine_for,
+    install_command,
+    missing_program,
+)
+from lstm_sym.handouts.pictures import trace_svg
+from lstm_sym.handouts.render import labels_for, plot_file_name, render
+from lstm_sym.i18n import LANGS, msg
+
+HELP = "write worksheets, solutions and key.json (Markdown, LaTeX, PDF); one variant per student"
+FORMATS = ("md", "tex", "pdf")
+EDITIONS = ("worksheet", "solutions")
+DEFAULT_FORMATS = FORMATS  # pdf only when TeX is installed, unless asked for explicitly
+KEY_FILE = "key.json"
+CLASS_SEED = 0
+
+
+def _comma_list(choices: Sequence[str], what: str):
+    def parse(text: str) -> tuple[str, ...]:
+        items = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        bad = [p for p in items if p not in choices]
+        if bad or not items:
+            raise argparse.ArgumentTypeError(
+                f"expected {what} from {', '.join(choices)} separated by commas, got {text!r}")
+        return items
+    return parse
+
+
+def _worked(text: str) -> tuple[int, ...]:
+    try:
+        steps = tuple(int(p) for p in text.split(",") if p.strip())
+    except ValueError:
+        steps = ()
+    if not steps or min(steps) < 1:
+        raise argparse.ArgumentTypeError(f"expected step numbers such as 1,4, got {text!r}")
+    return steps
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--example", default="lecture-worked",
+                        help="the example the sheet is built on (default: %(default)s)")
+    parser.add_argument("--worked", type=_worked, default=(1, 4), metavar="STEPS",
+                        help="time steps worked on the student sheet (default: 1,4 as the lecture)")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
+                        help="a randomized variant (default: the lecture's own numbers); "
+                        "with --students, the seed of the whole class")
+    parser.add_argument("--students", type=Path, default=None, metavar="ROSTER.CSV",
+                        help="CSV with columns id,name: one folder per student id")
+    parser.add_argument("--format", type=_comma_list(FORMATS, "formats"), default=None,
+                        metavar="md,tex,pdf", help="formats to write (default: all; pdf when "
+                        "TeX is installed)")
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language of the sheets")
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
+                        help="output folder (default: %(default)s)")
+    parser.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                        help="your templates, searched first by name (e.g. "
+                        "DIR/latex/worksheet.tex.j2); see templates/README.md")
+    parser.add_argument("--edition", type=_comma_list(EDITIONS, "editions"), default=EDITIONS,
+                        metavar="worksheet,solutions", help="editions to write (default: both)")
+
+
+# --- what a variant is made of ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Variant:
+    """One student's (or the class's) sheets: the solutions edition and the key."""
+
+    student: Student | None
+    solutions: Worksheet
+    key: dict[str, Any]
+
+
+def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterator[Variant]:
+    """The variants to write, built by the exercises package."""
+    from lstm_sym import exercises
+
+    if students is None:
+        sets = [(None, exercises.build_set(example=args.example, worked=args.worked,
+                                           seed=args.seed))]
+    else:  # a class always draws: without --seed, from seed 0
+        by_id = exercises.class_variants(CLASS_SEED if args.seed is None else args.seed,
+                                         students, example=args.example, worked=args.worked)
+        sets = [(s, by_id[s.id]) for s in students]
+    for student, exset in sets:
+        ws = exercises.build_worksheet(exset, lang=args.lang)
+        if student is not None and ws.student is None:
+            ws = replace(ws, student=student)
+        yield Variant(student, ws, exset.key(lang=args.lang))
+
+
+# --- writing one variant ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    """What to write for every variant."""
+
+    formats: tuple[str, ...]
+    editions: tuple[str, ...]
+    templates: Path | None
+    pdf: bool  # PDFs wanted (made where TeX is installed)
+    assets: tuple[Path, ...] = ()  # files TeX may read, e.g. a course logo
+
+
+def latex_assets(templates: Path | None) -> tuple[Path, ...]:
+    """Files beside the user's LaTeX templates (a logo): TeX reads only its own job's
+    folder, so they are copied in.
+
+    >>> import tempfile
+    >>> course = Path(tempfile.mkdtemp()); (course / "latex").mkdir()
+    >>> for name in ("logo.pdf", "worksheet.tex.j2"): _ = (course / "latex" / name).write_text("")
+    >>> [p.name for p in latex_assets(course)], latex_assets(None)
+    (['logo.pdf'], ())
+    """
+    folder = templates / "latex" if templates else None
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".j2"))
+
+
+def editions_of(solutions: Worksheet, names: Sequence[str]) -> list[Worksheet]:
+    """The requested editions, each derived from the solutions by filtering.
+
+    >>> sol = Worksheet("T", "en", "solutions", ())
+    >>> [ws.edition for ws in editions_of(sol, ["worksheet", "solutions"])]
+    ['worksheet', 'solutions']
+    """
+    return [solutions if name == "solutions" else solutions.student_edition() for name in names]
+
+
+def write_plots(folder: Path, ws: Worksheet) -> list[Path]:
+    """The SVG of each plot of `ws`, beside the Markdown that shows it."""
+    words = labels_for(ws)
+    written = []
+    for section in ws.sections:
+        if section.plot is None:
+            continue
+        svg = trace_svg(section.plot, (words["plot.memory_output"], words["plot.gates"]),
+                        words["plot.time"], (words["plot.value"], words["plot.gate_value"]))
+        written.append(write_bytes(folder / plot_file_name(ws, section), svg))
+    return written
+
+
+def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path], list[PdfJob]]:
+    """Markdown, LaTeX, plots and key of one variant into `folder`; returns the files
+    written and the PDFs still to compile."""
+    written: list[Path] = []
+    jobs: list[PdfJob] = []
+    svg_done = False
+    for ws in editions_of(variant.solutions, plan.editions):
+        if "md" in plan.formats:
+            written.append(write_text(folder / f"{ws.edition}.md", render(ws, "md",
+                                                                         templates=plan.templates)))
+            if not svg_done and any(s.plot for s in ws.sections):
+                written += write_plots(folder, variant.solutions)
+                svg_done = True
+        if "tex" in plan.formats or plan.pdf:
+            tex = render(ws, "tex", templates=plan.templates)
+            if "tex" in plan.formats:
+                written.append(write_text(folder / f"{ws.edition}.tex", tex))
+            if plan.pdf:
+                jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex),
+                                   plan.assets))
+    from lstm_sym.key import write_key
+
+    write_key(folder / KEY_FILE, variant.key)  # validated, written atomically
+    written.append(folder / KEY_FILE)
+    return written, jobs
+
+
+# --- the command ------------------------------------------------------------------
+
+def _plan(args: argparse.Namespace) -> Plan:
+    if args.templates is not None and not args.templates.is_dir():
+        raise UserError(f"--templates: {str(args.templates)!r} is not a folder")
+    formats = args.format or DEFAULT_FORMATS
+    return Plan(tuple(formats), tuple(args.edition), args.templates, "pdf" in formats,
+                latex_assets(args.templates))
+
+
+def _no_tex_note(engines: set[str]) -> str | None:
+    """One line naming what to install, when an engine these PDFs need is missing."""
+    program = missing_program(engines)
+    if program is None:
+        return None
+    return msg("en", "ui.cli.no_tex", program=program, command=install_command(engines))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _failure_line(failures: list[LatexError]) -> str:
+    first = failures[0]
+    tex = _relative(first.log.with_suffix(".tex")) if first.log else first.tex_name
+    log = _relative(first.log) if first.log else "none"
+    key = "ui.cli.pdf_failed" if len(failures) == 1 else "ui.cli.pdf_failed_more"
+    return msg("en", key, tex=tex, error=first.first_error, log=log, count=len(failures))
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, what: str):
+        self.total, self.what, self.done = total, what, 0
+        self.live = sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.live:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] "
+                             f"{self.done}/{self.total} {self.what}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+@dataclass
+class Outcome:
+    """What a run wrote, which PDFs failed, and which engines were missing."""
+
+    written: list[Path]
+    failures: list[LatexError]
+    missing: set[str]
+
+    def add(self, other: Outcome) -> None:
+        self.written += other.written
+        self.failures += other.failures
+        self.missing |= other.missing
+
+
+def _compilable(jobs: list[PdfJob]) -> tuple[list[PdfJob], set[str]]:
+    """The jobs TeX can run here, and the engines of those it cannot."""
+    missing = {job.engine for job in jobs if job.engine and missing_program([job.engine])}
+    return [job for job in jobs if job.engine not in missing], missing
+
+
+def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
+    """One variant straight into `out`, each file atomically; PDFs in parallel."""
+    written, jobs = write_sources(out, variant, plan)
+    jobs, missing = _compilable(jobs)
+    results = compile_many(jobs)
+    written += [r.job.pdf_path for r in results if r.ok]
+    return Outcome(written, [r.error for r in results if r.error is not None], missing)
+
+
+def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
+    """One student's folder, filled under a temporary name and renamed when complete."""
+    assert variant.student is not None
+    final = out / variant.student.id
+    staging = new_staging_folder(final)
+    try:
+        _, jobs = write_sources(staging, variant, plan)
+        jobs, missing = _compilable(jobs)
+        failures = []
+        for job in jobs:
+            try:
+                compile_pdf(job.tex, job.pdf_path, engine=job.engine, assets=job.assets)
+            except LatexError as exc:
+                failures.append(exc)
+    except BaseException:
+        discard_folder(staging)
+        raise
+    publish_folder(staging, final)
+    return Outcome([final], [replace_log(exc, staging, final) for exc in failures], missing)
+
+
+def replace_log(exc: LatexError, staging: Path, final: Path) -> LatexError:
+    """The error with its log path moved from the staging folder to the final one."""
+    log = final / exc.log.relative_to(staging) if exc.log else None
+    return LatexError(f"{final.name}/{exc.tex_name}", exc.first_error, log)
+
+
+def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
+    """Every student's folder, students spread over the cores in processes: rendering
+    and plots are Python work, and each process runs its own TeX."""
+    progress = Progress(len(variants_), "students")
+    outcome = Outcome([], [], set())
+    workers = min(os.cpu_count() or 1, len(variants_))
+    if workers == 1:
+        for variant in variants_:
+            outcome.add(write_student(variant, out, plan))
+            progress.step()
+        return outcome
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(write_student, variant, out, plan) for variant in variants_]
+        try:
+            for future in as_completed(futures):
+                outcome.add(future.result())
+                progress.step()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # students not started stay unwritten
+            raise
+    outcome.failures.sort(key=lambda exc: exc.tex_name)
+    return outcome
+
+
+def run(args: argparse.Namespace) -> int:
+    from lstm_sym.classroom.roster import read_roster
+
+    students = read_roster(args.students) if args.students is not None else None
+    plan = _plan(args)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out: {str(out)!r} exists and is not a folder")
+    all_variants = list(variants(args, students))
+    if students is None:
+        outcome = write_single(all_variants[0], out, plan)
+        for path in outcome.written:
+            print(msg("en", "ui.cli.wrote", path=_relative(path)), file=sys.stderr)
+    else:
+        outcome = write_class(all_variants, out, plan)
+        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=_relative(out)),
+              file=sys.stderr)
+    status = 0
+    if outcome.missing:
+        print(f"lstm-sym worksheet: {_no_tex_note(outcome.missing)}", file=sys.stderr)
+        status = 1 if args.format and "pdf" in args.format else 0  # asked for by name
+    if outcome.failures:
+        print(f"lstm-sym worksheet: error: {_failure_line(outcome.failures)}", file=sys.stderr)
+        status = 1
+    return status

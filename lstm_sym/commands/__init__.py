@@ -1,1 +1,0 @@
-"""One module per CLI subcommand; see lstm_sym/cli.py for the protocol."""

@@ -1,0 +1,141 @@
+"""An exercise set: one variant, every family's exercise, its key; class rosters.
+
+>>> s = build_set()
+>>> [s.question(f"trace.t{t}.c").answer for t in (2, 3, 5)]
+['7', '7', '0']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lstm_sym.errors import UserError
+from lstm_sym.exercises import cell, gate_design, gradient, gru, memory, param_count, shapes, trace
+from lstm_sym.exercises.model import Exercise, Question, T, Text
+from lstm_sym.exercises.variant import Variant, draw_variant, lecture_variant
+from lstm_sym.handouts.content import Student
+from lstm_sym.i18n import LANGS
+
+SCHEMA = "lstm_sym.key/1"
+# Section order of the sheet; each module has generate(variant) -> Exercise.
+FAMILIES = (cell, trace, memory, param_count, shapes, gate_design, gradient, gru)
+# Two students must not share the answers of these families (the bulk of the work), nor
+# the whole answer set.
+PRIVATE_FAMILIES = ("trace", "memory")
+MAX_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class ExerciseSet:
+    """Every exercise of one variant, in sheet order."""
+
+    variant: Variant
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for ex in self.exercises for q in ex.questions)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    @property
+    def student(self) -> Student | None:
+        return self.variant.student
+
+    @property
+    def title(self) -> Text:
+        return T("ex.sheet.title")
+
+    def answers(self, family: str | None = None) -> tuple[tuple[str, str], ...]:
+        """(id, answer) of every question (of one family), worked or not."""
+        return tuple((q.id, q.answer) for q in self.questions
+                     if family is None or q.family == family)
+
+    def key(self, lang: str = "en") -> dict[str, Any]:
+        """The key.json content (schema ``lstm_sym.key/1``, see :mod:`lstm_sym.key`)."""
+        check_lang(lang)
+        exercise = self.variant.to_json()
+        exercise["title"] = self.title.render(lang)
+        exercise["lang"] = lang
+        out: dict[str, Any] = {"schema": SCHEMA, "exercise": exercise}
+        if self.student is not None:
+            out["student"] = {"id": self.student.id, "name": self.student.name}
+        out["questions"] = [q.key_entry(lang) for q in self.questions]
+        return out
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if the catalogues have it, else a UserError naming --lang."""
+    if lang not in LANGS:
+        raise UserError(f"--lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+def from_variant(variant: Variant) -> ExerciseSet:
+    """Generate every family's exercise for a variant."""
+    return ExerciseSet(variant, tuple(family.generate(variant) for family in FAMILIES))
+
+
+def build_set(example: str = "lecture-worked", worked: tuple[int, ...] = (1, 4),
+              seed: int | None = None, student: Student | None = None,
+              attempt: int = 0) -> ExerciseSet:
+    """The lecture's numbers (``seed=None``) or the clean random variant of (seed, student).
+
+    >>> build_set(seed=3).key() == build_set(seed=3).key()
+    True
+    """
+    if seed is None:
+        variant = lecture_variant(example, tuple(worked))
+        if student is not None:
+            variant = replace(variant, student=student)
+    else:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise UserError(f"--seed: expected an integer, got {seed!r}")
+        variant = draw_variant(example, seed, student, tuple(worked), attempt)
+    return from_variant(variant)
+
+
+def from_key(key: dict[str, Any]) -> ExerciseSet:
+    """Recompute an exercise set from a key's ``exercise`` (and ``student``) data."""
+    student = key.get("student")
+    who = Student(student["id"], student["name"]) if student else None
+    return from_variant(Variant.from_json(key["exercise"], who))
+
+
+def _collides(a: ExerciseSet, b: ExerciseSet) -> bool:
+    return a.answers() == b.answers() or any(
+        a.answers(family) == b.answers(family) for family in PRIVATE_FAMILIES)
+
+
+def class_variants(seed: int, students: Iterable[Student], example: str = "lecture-worked",
+                   worked: tuple[int, ...] = (1, 4)) -> dict[str, ExerciseSet]:
+    """One variant per student, no two sharing their answers (re-drawn deterministically).
+
+    Students are handled in id order, so the result does not depend on the roster's
+    order; a collision re-draws with ``"{seed}:{id}:{attempt}"``.
+
+    >>> sets = class_variants(1, [Student("s1", "Ada"), Student("s2", "Lin")])
+    >>> sets["s1"].answers("trace") != sets["s2"].answers("trace")
+    True
+    """
+    roster = list(students)
+    ids = [s.id for s in roster]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise UserError(f"roster: student id {dupes[0]!r} appears more than once")
+    chosen: dict[str, ExerciseSet] = {}
+    for student in sorted(roster, key=lambda s: s.id):
+        for attempt in range(MAX_ATTEMPTS):
+            candidate = build_set(example, worked, seed, student, attempt)
+            if not any(_collides(candidate, other) for other in chosen.values()):
+                break
+        else:  # pragma: no cover - would need ~10^6 students
+            raise UserError(f"roster: no distinct variant left for student {student.id!r}")
+        chosen[student.id] = candidate
+    return {s.id: chosen[s.id] for s in roster}

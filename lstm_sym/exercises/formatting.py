@@ -1,0 +1,247 @@
+"""Numbers as keys and sheets write them, LaTeX to plain text, and misconception filtering.
+
+Exact values are mpmath numbers at 50 digits; anything that subtracts them from 1
+(σ(90) = 1 − 8.2·10⁻⁴⁰) must run at that precision, so every formatter here does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from lstm_sym.exercises.model import Misconception, Tolerance
+from lstm_sym.model.notation import sigma
+
+DPS = 50
+NOISE = mpmath.mpf("1e-30")
+
+
+def _mpf(value: Any) -> mpmath.mpf:
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    if isinstance(value, sp.Basic):
+        return mpmath.mpf(sp.Float(value, DPS)._mpf_) if not value.is_Integer else \
+            mpmath.mpf(int(value))
+    return mpmath.mpf(value)
+
+
+def as_int(value: Any) -> int | None:
+    """The value as an int if it is one exactly, else None.
+
+    >>> as_int(mpmath.mpf(3)), as_int(0.5)
+    (3, None)
+    """
+    with mpmath.workdps(DPS):
+        x = _mpf(value)
+        return int(x) if x == mpmath.floor(x) else None
+
+
+def key_number(value: Any, digits: int = 12) -> str:
+    """A number as the key writes it: integers plainly, others to `digits` significant
+    figures in a form SymPy and the checker read.
+
+    >>> key_number(mpmath.mpf(7)), key_number(Fraction(1, 4))
+    ('7', '0.25')
+    >>> key_number(mpmath.mpf("4.5397868702434395e-05"), 6)
+    '4.53979e-5'
+    """
+    whole = as_int(value)
+    if whole is not None:
+        return str(whole)
+    with mpmath.workdps(DPS):
+        return mpmath.nstr(_mpf(value), digits, strip_zeros=True)
+
+
+def _mantissa_tex(text: str) -> str:
+    if "e" not in text:
+        return text
+    mant, exp = text.split("e")
+    mant = mant.removesuffix(".0")
+    return rf"{mant} \cdot 10^{{{int(exp)}}}"
+
+
+def tex_number(value: Any, digits: int = 5) -> str:
+    """LaTeX of a number; values within 10⁻³ of a non-zero integer show how far from it
+    they are (the exact value beside the ideal one).
+
+    >>> with mpmath.workdps(50):
+    ...     print(tex_number(1 / (1 + mpmath.exp(-90))))
+    1 - 8.194 \\cdot 10^{-40}
+    >>> print(tex_number(-10), tex_number(mpmath.mpf("0.25")), tex_number(mpmath.mpf("6.9995006")))
+    -10 0.25 7 - 4.994 \\cdot 10^{-4}
+    """
+    whole = as_int(value)
+    if whole is not None:
+        return str(whole)
+    with mpmath.workdps(DPS):
+        x = _mpf(value)
+        nearest = int(mpmath.nint(x))
+        gap = abs(x - nearest)
+        if nearest != 0 and gap < mpmath.mpf("1e-3"):
+            return f"{nearest} {'-' if x < nearest else '+'} {tex_number(gap, 4)}"
+        if x != 0 and (abs(x) < mpmath.mpf("1e-3") or abs(x) >= mpmath.mpf("1e6")):
+            return _mantissa_tex(mpmath.nstr(x, 4, min_fixed=0, max_fixed=0))
+        return mpmath.nstr(x, digits, strip_zeros=True)
+
+
+def tex_factor(value: Any) -> str:
+    """:func:`tex_number` bracketed when it is negative or a sum, so it can be multiplied.
+
+    >>> print(tex_factor(-3), tex_factor(mpmath.mpf("0.99995")))
+    (-3) (1 - 5 \\cdot 10^{-5})
+    """
+    text = tex_number(value)
+    return f"({text})" if text.startswith("-") or " - " in text or " + " in text else text
+
+
+def tex_vector(values: Iterable[Any]) -> str:
+    """LaTeX of a row of numbers.
+
+    >>> tex_vector([0, 3, 7])
+    '(0, 3, 7)'
+    """
+    return "(" + ", ".join(tex_number(v) for v in values) + ")"
+
+
+def key_vector(values: Iterable[Any], digits: int = 12) -> str:
+    """A vector answer as the contract writes it.
+
+    >>> key_vector([0, 3, 7])
+    '[0, 3, 7]'
+    """
+    return "[" + ", ".join(key_number(v, digits) for v in values) + "]"
+
+
+# --- LaTeX in prose -> plain text for key.json prompts ----------------------------------
+
+_MACROS = {
+    r"\sigma": "σ", r"\partial": "∂", r"\cdot": "·", r"\times": "×", r"\odot": "⊙",
+    r"\approx": "≈", r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\to": "→",
+    r"\neq": "≠", r"\ne": "≠", r"\prod": "∏", r"\sum": "∑", r"\tanh": "tanh", r"\in": "∈",
+    r"\left": "", r"\right": "", r"\,": " ", r"\;": " ", r"\quad": "  ", r"\ldots": "…",
+    r"\dots": "…", r"\mathbf{1}": "1", r"\infty": "∞", r"\Rightarrow": "⇒", r"\lvert": "|",
+    r"\rvert": "|", r"\mid": "|", r"\top": "ᵀ", r"\prime": "′",
+}
+_MACRO_RE = re.compile("|".join(re.escape(k) for k in sorted(_MACROS, key=len, reverse=True))
+                       + r"(?![A-Za-z])")
+_FRAC_RE = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+_TEXT_RE = re.compile(r"\\(?:text|texttt|mathrm|operatorname)\{([^{}]*)\}")
+_SUB_RE = re.compile(r"_\{([^{}]*)\}")
+_SUP_RE = re.compile(r"\^\{([^{}]*)\}")
+
+
+def _plain_math(tex: str) -> str:
+    out = _TEXT_RE.sub(r"\1", tex.replace(r"\_", "_"))
+    for _ in range(3):  # nested fractions, innermost first
+        out = _FRAC_RE.sub(lambda mt: f"({mt.group(1)})/({mt.group(2)})", out)
+    out = _MACRO_RE.sub(lambda mt: _MACROS[mt.group(0)], out)
+    # x_{1} -> x_1; c_{t-1} keeps its braces (protected from the brace removal below)
+    out = _SUB_RE.sub(lambda mt: "_" + (mt.group(1) if mt.group(1).isalnum()
+                                        else f"\x00{mt.group(1)}\x01"), out)
+    out = _SUP_RE.sub(lambda mt: "^" + (mt.group(1) if re.fullmatch(r"-?\w+", mt.group(1))
+                                        else f"({mt.group(1)})"), out)
+    out = out.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    out = re.sub(r"\\([A-Za-z]+)", r"\1", out)
+    return re.sub(r"  +", " ", out).strip()
+
+
+def plain(text: str) -> str:
+    """Prose with inline ``$…$`` math as plain text (key.json prompts and feedback).
+
+    >>> plain(r"Is $\\sigma(z_{i}) \\approx 1$ at $c_{t-1} = 10^{-5}$?")
+    'Is σ(z_i) ≈ 1 at c_{t-1} = 10^-5?'
+    """
+    parts = text.split("$")
+    return "".join(_plain_math(p) if k % 2 else p for k, p in enumerate(parts))
+
+
+# --- misconceptions that would be graded as right are not misconceptions ---------------
+
+_LOCALS = {"sigma": sigma}
+_PROBES = (sp.Rational(3, 7), sp.Rational(-13, 11), sp.Rational(29, 10))
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d*)?(e-?\d+)?")
+
+
+def _entries(kind: str, text: str) -> list[Any]:
+    """Entries of an answer: mpmath numbers when they are plain numbers (fast), else SymPy."""
+    parts = [p.strip() for p in text.strip().strip("[]").split(",")] if kind == "vector" \
+        else [text.strip()]
+    if all(_NUMBER.fullmatch(p) for p in parts):
+        with mpmath.workdps(DPS):
+            return [mpmath.mpf(p) for p in parts]
+    value = sp.sympify(text, locals=_LOCALS, rational=True)
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _close(a: Any, b: Any, tolerance: Tolerance) -> bool:
+    if isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf):
+        with mpmath.workdps(DPS):
+            distance = abs(a - b)
+            # The checker counts differences below 1e-30 (relative to max(1, |a|, |b|)) as
+            # rounding noise, so such answers cannot be told apart.
+            noise = NOISE * max(1, abs(a), abs(b))
+            return bool(distance <= noise or (tolerance.abs and distance <= tolerance.abs)
+                        or (tolerance.rel and distance <= tolerance.rel * abs(b)))
+    a, b = sp.sympify(a), sp.sympify(b)
+    gap = sp.expand(a - b)  # enough for polynomials; simplify only what is left
+    if gap != 0 and gap.free_symbols:
+        # A point where the two differ settles it quickly (simplify is slow with σ).
+        for value in _PROBES:
+            probe = gap.xreplace({s: value for s in gap.free_symbols}).evalf(30)
+            if probe.is_number and abs(probe) > 1e-20:
+                return False
+    gap = gap if gap == 0 else sp.simplify(gap)
+    if gap == 0:
+        return True
+    if not gap.is_number:
+        return False
+    with mpmath.workdps(DPS):
+        distance, scale = abs(_mpf(gap)), abs(_mpf(b)) if b.is_number else 0
+        return bool((tolerance.abs and distance <= tolerance.abs)
+                    or (tolerance.rel and distance <= tolerance.rel * scale))
+
+
+@lru_cache(maxsize=4096)
+def same_answer(kind: str, a: str, b: str, tolerance: Tolerance) -> bool:
+    """Would answer `a` be graded like the key `b`? (Our own strings, never student text.)
+
+    >>> same_answer("number", "1", "0.99995", Tolerance(abs=0.01))
+    True
+    >>> same_answer("expression", "4*m*(n + 1)", "4*m*n + 4*m", Tolerance())
+    True
+    >>> same_answer("vector", "[n, 4*m]", "[4*m, n]", Tolerance())
+    False
+    """
+    if kind == "choice":
+        return a == b
+    xs, ys = _entries(kind, a), _entries(kind, b)
+    return len(xs) == len(ys) and all(_close(x, y, tolerance) for x, y in zip(xs, ys))
+
+
+def distinct_misconceptions(kind: str, answers: Iterable[str], tolerance: Tolerance,
+                            candidates: Iterable[Misconception]) -> tuple[Misconception, ...]:
+    """Drop misconceptions a grader could not tell from a right answer (`answers`: the key
+    and its accepted forms) or from an earlier misconception.
+
+    >>> from lstm_sym.exercises.model import T
+    >>> mcs = [Misconception("a", "12", T("x")), Misconception("b", "16", T("y")),
+    ...        Misconception("c", "12", T("z"))]
+    >>> [m.id for m in distinct_misconceptions("integer", ["16"], Tolerance(), mcs)]
+    ['a']
+    """
+    kept: list[Misconception] = []
+    for mc in candidates:
+        if any(same_answer(kind, mc.answer, ans, tolerance) for ans in answers):
+            continue
+        if any(same_answer(kind, mc.answer, k.answer, tolerance) for k in kept):
+            continue
+        kept.append(mc)
+    return tuple(kept)

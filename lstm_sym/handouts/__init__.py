@@ -1,0 +1,1 @@
+"""Handouts: one format-neutral content model, rendering, pictures and PDF."""

@@ -1,0 +1,1 @@
+"""The cell as SymPy data: notation, cells, printing, parameter counts."""

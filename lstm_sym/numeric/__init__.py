@@ -1,0 +1,1 @@
+"""Numbers from the cell model: the compiled program, backends, traces, gradients, weights."""
