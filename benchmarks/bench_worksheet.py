@@ -32,8 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lstm_sym.cli.worksheet import Plan, Variant, write_class, write_student
-from lstm_sym.exercises import build_set, build_worksheet
-from lstm_sym.handouts.content import Student, Worksheet
+from lstm_sym.exercises import build_set
+from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
 from lstm_sym.handouts.render import environment
 
 BUDGET_SECONDS = 10.0

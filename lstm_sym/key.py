@@ -1,4 +1,10 @@
-"""Answer keys: key.json, schema ``lstm_sym.key/1`` (see docs/contracts.md).
+"""Answer keys: key.json, schema ``lstm_sym.key/1`` (see docs/contracts.md), and the one
+definition of its vocabulary: question :data:`KINDS`, :class:`Tolerance`,
+:class:`Misconception`, :class:`Student` and :data:`DEFAULT_POINTS`.
+
+This module sits between ``numeric/`` and ``exercises/``: exercises build keys from
+these classes, and the checker, grading and export read keys through them, so
+everything that writes or reads a key agrees on one contract.
 
 A key is what a grader needs to check a student's answers without running the
 exercise generator, plus the data to recompute every answer from the cell model.
@@ -38,7 +44,14 @@ Schema ``lstm_sym.key/1``::
         "choices": [str] | null,          # required for kind "choice"; answer is one of them
         "worked": bool,                   # shown with its solution on the student's sheet
         "reveal": bool,                   # the checker may show the expected answer
-        "misconceptions": [{"id": str, "answer": str, "feedback": str}]
+        "misconceptions": [{"id": str, "answer": str, "feedback": str}],
+        "points": int,                    # >= 1: marks for the question (missing: 1)
+        "prompt_tex": str,                # the prompt with inline $…$ LaTeX (for MathJax)
+        "display": str | null,            # LaTeX of the answer as the solutions show it
+        "exact_display": str | null,      # LaTeX of `exact`
+        "solution": [{"text": str, "math": str | null, "value": str | null}]
+                                          # the worked solution: prose with $…$ math, a
+                                          # display formula (LaTeX), the value reached
       }, ...]
     }
 
@@ -50,22 +63,108 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from lstm_sym.atomic import write_bytes
 from lstm_sym.errors import UserError
 from lstm_sym.numeric.weights import read_json
 
 SCHEMA = "lstm_sym.key/1"
+# What a question asks for; the checker has one reader per kind.
 KINDS = ("number", "integer", "expression", "vector", "choice")
+# Marks of a question whose key has no "points" (keys written before points existed).
+DEFAULT_POINTS = 1
 TOP_ORDER = ("schema", "exercise", "student", "questions")
 EXERCISE_ORDER = ("title", "lang", "example", "seed", "attempt", "cell", "weights", "inputs",
                   "memory_inputs", "sizes", "worked")
 QUESTION_ORDER = ("id", "family", "kind", "prompt", "answer", "exact", "accept", "variables",
-                  "tolerance", "choices", "worked", "reveal", "misconceptions")
+                  "tolerance", "choices", "worked", "reveal", "misconceptions", "points",
+                  "prompt_tex", "display", "exact_display", "solution")
 TOLERANCE_ORDER = ("abs", "rel", "sigfigs")
 MISCONCEPTION_ORDER = ("id", "answer", "feedback")
+STEP_ORDER = ("text", "math", "value")
+
+
+class Message(Protocol):
+    """A sentence in no language yet (``exercises.model.Text``): rendered when a key is written."""
+
+    def render(self, lang: str) -> str: ...
+
+
+def render_text(text: Message | str, lang: str) -> str:
+    """`text` in `lang`: a plain string is already in its language.
+
+    >>> render_text("as is", "zh")
+    'as is'
+    """
+    return text if isinstance(text, str) else text.render(lang)
+
+
+@dataclass(frozen=True)
+class Student:
+    """Who a roster variant is for (``student`` in a key)."""
+
+    id: str
+    name: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a numeric answer may be from the key (STACK's NumAbsolute/NumRelative/
+    NumSigFigs); a value passes if it meets any tolerance that is set.
+
+    >>> Tolerance(abs=0.01).as_dict()
+    {'abs': 0.01, 'rel': 0.0, 'sigfigs': None}
+    >>> Tolerance.from_dict({"rel": 1e-3}) == Tolerance(rel=1e-3)
+    True
+    """
+
+    abs: float = 0.0
+    rel: float = 0.0
+    sigfigs: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"abs": self.abs, "rel": self.rel, "sigfigs": self.sigfigs}
+
+    @classmethod
+    def from_dict(cls, spec: dict[str, Any] | None) -> Tolerance:
+        """A validated key's ``tolerance`` (missing fields are 0 / None)."""
+        spec = spec or {}
+        return cls(spec.get("abs") or 0.0, spec.get("rel") or 0.0, spec.get("sigfigs"))
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A known wrong answer and the feedback that names the mistake.
+
+    Exercises compute `answer` by running a modified model or formula; `feedback` is a
+    message rendered in the key's language when the key is written.
+
+    >>> Misconception("no_bias", "12", "Count the biases too.").as_dict("en")
+    {'id': 'no_bias', 'answer': '12', 'feedback': 'Count the biases too.'}
+    """
+
+    id: str
+    answer: str
+    feedback: Message | str
+
+    def as_dict(self, lang: str) -> dict[str, str]:
+        return {"id": self.id, "answer": self.answer,
+                "feedback": render_text(self.feedback, lang)}
+
+
+def points_of(question: dict[str, Any]) -> int:
+    """The marks of a (validated) key question.
+
+    >>> points_of({"points": 3}), points_of({})
+    (3, 1)
+    """
+    return question.get("points", DEFAULT_POINTS)
 
 
 def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -85,6 +184,9 @@ def _canonical(key: dict[str, Any]) -> dict[str, Any]:
             q["tolerance"] = _ordered(q["tolerance"], TOLERANCE_ORDER)
         q["misconceptions"] = [_ordered(m, MISCONCEPTION_ORDER)
                                for m in q.get("misconceptions", [])]
+        if isinstance(q.get("solution"), list):
+            q["solution"] = [_ordered(st, STEP_ORDER) if isinstance(st, dict) else st
+                             for st in q["solution"]]
         questions.append(q)
     out["questions"] = questions
     return out
@@ -214,6 +316,29 @@ def _validate_question(q: Any, where: str, index: int, seen: set[str]) -> None:
             raise _fail(where, mp[:-1], "expected an object with id, answer, feedback")
         for field in ("id", "answer", "feedback"):
             _need(where, mc, field, mp, lambda v: isinstance(v, str), "a string")
+    if "points" in q:
+        _need(where, q, "points", p, lambda v: isinstance(v, int) and not isinstance(v, bool)
+              and v >= 1, "an integer >= 1")
+    _validate_presentation(q, where, p)
+
+
+def _validate_presentation(q: dict[str, Any], where: str, p: str) -> None:
+    """The optional fields a reader shows (the LaTeX prompt, the worked solution)."""
+    for field in ("prompt_tex", "display", "exact_display"):
+        if q.get(field) is not None and not isinstance(q[field], str):
+            raise _fail(where, p + field, "expected a string or null")
+    steps = q.get("solution")
+    if steps is None:
+        return
+    if not isinstance(steps, list):
+        raise _fail(where, f"{p}solution", "expected a list of steps")
+    for j, step in enumerate(steps):
+        sp = f"{p}solution[{j}]"
+        if not isinstance(step, dict) or not isinstance(step.get("text"), str):
+            raise _fail(where, sp, "expected an object with text, math, value")
+        for field in ("math", "value"):
+            if step.get(field) is not None and not isinstance(step[field], str):
+                raise _fail(where, f"{sp}.{field}", "expected a string or null")
 
 
 def validate_key(key: Any, where: str = "key") -> dict[str, Any]:
@@ -250,10 +375,13 @@ def write_key(path: str | Path, key: dict[str, Any]) -> Path:
     """Validate `key` and write it atomically (temporary file, then os.replace).
 
     >>> import tempfile, pathlib
-    >>> from lstm_sym.exercises import build_set
-    >>> p = write_key(pathlib.Path(tempfile.mkdtemp()) / "key.json", build_set().key())
+    >>> key = {"schema": SCHEMA, "exercise": {"example": "lecture-worked", "seed": None,
+    ...        "cell": {"cell": "lecture"}, "weights": {"b_z": [0]}, "inputs": [[3, 1, 0]],
+    ...        "worked": []}, "questions": [{"id": "trace.t1.c", "kind": "number",
+    ...        "prompt": "c after step 1?", "answer": "3", "points": 1}]}
+    >>> p = write_key(pathlib.Path(tempfile.mkdtemp()) / "key.json", key)
     >>> read_key(p)["questions"][0]["id"]
-    'trace.t1.z'
+    'trace.t1.c'
     """
     validate_key(key, str(path))
     return write_bytes(path, key_bytes(key))

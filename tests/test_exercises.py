@@ -27,7 +27,6 @@ from lstm_sym.errors import UserError
 from lstm_sym.exercises import (
     Student,
     build_set,
-    build_worksheet,
     class_variants,
     from_key,
     lecture_variant,
@@ -36,6 +35,7 @@ from lstm_sym.exercises import (
 from lstm_sym.exercises import exercise_set as exset_module
 from lstm_sym.exercises import gru as gru_family
 from lstm_sym.exercises.gradient import dy_dc
+from lstm_sym.handouts.content import build_worksheet
 from lstm_sym.i18n import catalogue
 from lstm_sym.key import key_bytes
 from lstm_sym.numeric.examples import example

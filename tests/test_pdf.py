@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_render_sample import sample_worksheet
 
-from lstm_sym.exercises import build_set, build_worksheet
-from lstm_sym.handouts.content import Student
+from lstm_sym.exercises import build_set
+from lstm_sym.handouts.content import Student, build_worksheet
 from lstm_sym.handouts.pdf import (
     LatexError,
     PdfJob,

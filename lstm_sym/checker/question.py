@@ -33,8 +33,7 @@ from lstm_sym.checker.readers import (
     split_vector,
 )
 from lstm_sym.errors import UserError
-
-KINDS = ("number", "integer", "expression", "vector", "choice")
+from lstm_sym.key import KINDS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from lstm_sym.errors import UserError
-from lstm_sym.handouts.content import Student
+from lstm_sym.key import Student
 
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 MAX_ID = 64

@@ -16,9 +16,9 @@ import argparse
 import json
 
 from lstm_sym.errors import UserError
+from lstm_sym.key import KINDS
 
 HELP = "check an answer (number, expression, vector, choice) and name the mistake"
-KINDS = ("number", "integer", "expression", "vector", "choice")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -30,7 +30,7 @@ from lstm_sym.atomic import (
     write_text,
 )
 from lstm_sym.errors import UserError
-from lstm_sym.handouts.content import Student, Worksheet
+from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
 from lstm_sym.handouts.pdf import (
     LatexError,
     PdfJob,
@@ -129,7 +129,7 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
                                          students, example=args.example, worked=args.worked)
         sets = [(s, by_id[s.id]) for s in students]
     for student, exset in sets:
-        ws = exercises.build_worksheet(exset, lang=args.lang)
+        ws = build_worksheet(exset, lang=args.lang)
         if student is not None and ws.student is None:
             ws = replace(ws, student=student)
         yield Variant(student, ws, exset.key(lang=args.lang))

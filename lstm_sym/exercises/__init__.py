@@ -12,19 +12,18 @@ Families (one module each): ``trace`` (the lecture's five steps), ``memory``
 >>> s = build_set()                       # the lecture's own numbers
 >>> s.question("trace.t4.y").answer, s.question("trace.t4.y").worked
 ('7', True)
->>> build_worksheet(s, "en").sections[1].family
-'trace'
+>>> [ex.family for ex in s.exercises][:2]
+['cell', 'trace']
 """
 
 from __future__ import annotations
 
 from lstm_sym.exercises.exercise_set import SCHEMA, ExerciseSet, build_set, class_variants, from_key, from_variant
 from lstm_sym.exercises.model import Exercise, Misconception, Question, Step, Text, Tolerance
-from lstm_sym.exercises.sheet import build_worksheet
 from lstm_sym.exercises.variant import Variant, derive_seed, draw_variant, lecture_variant, problems
-from lstm_sym.handouts.content import Student
+from lstm_sym.key import Student
 
 __all__ = ["SCHEMA", "Exercise", "ExerciseSet", "Misconception", "Question", "Step", "Student",
-           "Text", "Tolerance", "Variant", "build_set", "build_worksheet", "class_variants",
+           "Text", "Tolerance", "Variant", "build_set", "class_variants",
            "derive_seed", "draw_variant", "from_key", "from_variant", "lecture_variant",
            "problems"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lstm_sym.exercises.cellmath import affine_tex
-from lstm_sym.exercises.model import DiagramSpec, Exercise, T
+from lstm_sym.exercises.model import CellDiagram, Exercise, T
 from lstm_sym.exercises.variant import Variant
 from lstm_sym.model.printing import Equations
 
@@ -27,8 +27,8 @@ def generate(v: Variant) -> Exercise:
     """
     g = _APPLY[v.cell.get("g", "identity")].format(arg="z")
     h = _APPLY[v.cell.get("h", "identity")].format(arg="c'")
-    diagram = DiagramSpec({name: affine_tex(v.weights, name) for name in ("z", "z_i", "z_f", "z_o")},
-                          f"g(z) = {g}", f"h(c') = {h}", T("ex.cell.diagram_caption"))
+    diagram = CellDiagram({name: affine_tex(v.weights, name) for name in ("z", "z_i", "z_f", "z_o")},
+                          f"g(z) = {g}", f"h(c') = {h}", caption=T("ex.cell.diagram_caption"))
     inputs = len(v.inputs[0])
     return Exercise(FAMILY, T("ex.cell.title"),
                     T("ex.cell.intro", n=inputs, z=diagram.inputs["z"], z_i=diagram.inputs["z_i"],

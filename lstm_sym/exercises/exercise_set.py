@@ -15,10 +15,9 @@ from lstm_sym.errors import UserError
 from lstm_sym.exercises import cell, gate_design, gradient, gru, memory, param_count, shapes, trace
 from lstm_sym.exercises.model import Exercise, Question, T, Text
 from lstm_sym.exercises.variant import Variant, draw_variant, lecture_variant
-from lstm_sym.handouts.content import Student
 from lstm_sym.i18n import LANGS
+from lstm_sym.key import SCHEMA, Student
 
-SCHEMA = "lstm_sym.key/1"
 # Section order of the sheet; each module has generate(variant) -> Exercise.
 FAMILIES = (cell, trace, memory, param_count, shapes, gate_design, gradient, gru)
 # Two students must not share the answers of these families (the bulk of the work), nor
@@ -65,7 +64,7 @@ class ExerciseSet:
         exercise["lang"] = lang
         out: dict[str, Any] = {"schema": SCHEMA, "exercise": exercise}
         if self.student is not None:
-            out["student"] = {"id": self.student.id, "name": self.student.name}
+            out["student"] = self.student.as_dict()
         out["questions"] = [q.key_entry(lang) for q in self.questions]
         return out
 

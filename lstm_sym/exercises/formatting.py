@@ -15,7 +15,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from lstm_sym.exercises.model import Misconception, Tolerance
+from lstm_sym.key import Misconception, Tolerance
 from lstm_sym.model.notation import sigma
 
 DPS = 50

@@ -12,7 +12,7 @@ from typing import Any
 from lstm_sym.exercises.alternatives import FEEDBACK, alternative_rows
 from lstm_sym.exercises.cellmath import affine_tex
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_vector, tex_factor, tex_number, tex_vector
-from lstm_sym.exercises.model import IDEAL, Exercise, Misconception, Question, Step, T, TableSpec, Text
+from lstm_sym.exercises.model import IDEAL, Exercise, Misconception, Question, Step, T, Table, TableCell, Text
 from lstm_sym.exercises.variant import Variant
 
 FAMILY = "memory"
@@ -82,9 +82,9 @@ def generate(v: Variant) -> Exercise:
     )
     header = ("t", *(f"x_{k}" for k in range(1, len(v.memory_inputs[0]) + 1)), "c", "y")
     rows = tuple(
-        (str(t), *((f"${tex_number(value)}$", None) for value in x),
-         (f"${tex_number(row['c'])}$", f"{FAMILY}.c"), (f"${tex_number(row['y'])}$", f"{FAMILY}.y"))
+        (TableCell(str(t)), *(TableCell(f"${tex_number(value)}$") for value in x),
+         TableCell(f"${tex_number(row['c'])}$", question=f"{FAMILY}.c"),
+         TableCell(f"${tex_number(row['y'])}$", question=f"{FAMILY}.y"))
         for t, (x, row) in enumerate(zip(v.memory_inputs, v.memory_trace("ideal")), 1))
-    rows = tuple(((r[0], None), *r[1:]) for r in rows)
     return Exercise(FAMILY, T("ex.memory.title"), T("ex.memory.intro", rules=rules(v)),
-                    questions, table=TableSpec(header, rows, T("ex.memory.table_caption")))
+                    questions, table=Table(header, rows, T("ex.memory.table_caption")))

@@ -1,20 +1,26 @@
-"""The exercise model: language-neutral questions whose answers come from the cell model.
+"""The content model: language-neutral questions whose answers come from the cell model,
+and the pieces a handout shows around them (steps, tables, the cell diagram, the plot).
 
 A :class:`Question` holds everything a key, a checker and a handout need: the
 answer (computed, never typed), the tolerance, the worked solution and the
 misconceptions it recognises. Sentences are :class:`Text` — a message key and its
 parameters — rendered in a language only when a key or a sheet is written, so one
-exercise serves every language.
+exercise serves every language. :mod:`lstm_sym.handouts.content` renders these same
+classes in one language (``in_lang``); the key vocabulary (kinds, tolerance,
+misconception) is :mod:`lstm_sym.key`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lstm_sym.exercises.formatting import plain
 from lstm_sym.i18n import msg
+from lstm_sym.key import DEFAULT_POINTS, KINDS, Misconception, Tolerance, render_text
 
-KINDS = ("number", "integer", "expression", "vector", "choice")
+__all__ = ["EXACT", "IDEAL", "KINDS", "RELATIVE", "CellDiagram", "Exercise", "Misconception",
+           "Question", "Step", "T", "Table", "TableCell", "Text", "Tolerance", "TracePlot"]
 
 
 @dataclass(frozen=True)
@@ -54,22 +60,6 @@ def T(key: str, **params: Any) -> Text:
                            for k, v in params.items()))
 
 
-@dataclass(frozen=True)
-class Tolerance:
-    """How far a numeric answer may be from the key (STACK's NumAbsolute/NumRelative).
-
-    >>> Tolerance(abs=0.01).as_dict()
-    {'abs': 0.01, 'rel': 0.0, 'sigfigs': None}
-    """
-
-    abs: float = 0.0
-    rel: float = 0.0
-    sigfigs: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"abs": self.abs, "rel": self.rel, "sigfigs": self.sigfigs}
-
-
 EXACT = Tolerance()
 # Ideal (0/1 gate) answers: the exact values lie within 0.01 (checked for every variant).
 IDEAL = Tolerance(abs=0.01)
@@ -79,20 +69,68 @@ RELATIVE = Tolerance(rel=1e-3)
 
 @dataclass(frozen=True)
 class Step:
-    """One line of a worked solution: reasoning, an optional display formula, its value."""
+    """One line of a worked solution: a sentence of reasoning (prose with ``$…$`` math),
+    optionally a display formula (LaTeX, no delimiters) and the value it arrives at."""
 
-    text: Text
+    text: Text | str
     math: str | None = None
     value: str | None = None
 
+    def in_lang(self, lang: str) -> Step:
+        return replace(self, text=render_text(self.text, lang))
+
 
 @dataclass(frozen=True)
-class Misconception:
-    """A known wrong answer, computed by running a modified model or formula."""
+class TableCell:
+    """A table entry: a value, or a blank for the student to fill (`question` names the
+    question whose answer it is)."""
 
-    id: str
-    answer: str
-    feedback: Text
+    text: str
+    blank: bool = False
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid such as the trace table; `header` entries are LaTeX math (no delimiters)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    caption: Text | str = ""
+
+    def in_lang(self, lang: str) -> Table:
+        return replace(self, caption=render_text(self.caption, lang))
+
+
+@dataclass(frozen=True)
+class CellDiagram:
+    """What the cell picture labels: each input's formula (LaTeX, e.g. ``"z_i"`` →
+    ``"100x_2 - 10"``), g and h (LaTeX, e.g. ``"g(z) = z"``) and the gate function."""
+
+    inputs: dict[str, str]
+    g: str
+    h: str
+    gate: str = r"\sigma"
+    caption: Text | str = ""
+
+    def in_lang(self, lang: str) -> CellDiagram:
+        return replace(self, caption=render_text(self.caption, lang))
+
+
+@dataclass(frozen=True)
+class TracePlot:
+    """Series over time (computed values) for the trace plot; `labels` are the legend
+    texts, filled from the catalogue (``ex.plot.<series>``) when not given."""
+
+    t: tuple[int, ...]
+    series: dict[str, tuple[float, ...]]
+    labels: dict[str, Text | str] = field(default_factory=dict)
+    caption: Text | str = ""
+
+    def in_lang(self, lang: str) -> TracePlot:
+        labels = {name: render_text(self.labels.get(name, Text(f"ex.plot.{name}")), lang)
+                  for name in self.series}
+        return replace(self, labels=labels, caption=render_text(self.caption, lang))
 
 
 @dataclass(frozen=True)
@@ -119,12 +157,15 @@ class Question:
     solution: tuple[Step, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     answer_lines: int = 1
+    points: int = DEFAULT_POINTS
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.id}: unknown kind {self.kind!r}")
         if self.kind == "choice" and (not self.choices or self.answer not in self.choices):
             raise ValueError(f"{self.id}: the answer must be one of the choices")
+        if isinstance(self.points, bool) or not isinstance(self.points, int) or self.points < 1:
+            raise ValueError(f"{self.id}: points must be an integer >= 1")
 
     @property
     def reveal(self) -> bool:
@@ -132,14 +173,13 @@ class Question:
         return self.worked
 
     def key_entry(self, lang: str) -> dict[str, Any]:
-        """This question as a key.json entry (schema lstm_sym.key/1)."""
-        from lstm_sym.exercises.formatting import plain
-
+        """This question as a key.json entry (schema lstm_sym.key/1, see :mod:`lstm_sym.key`)."""
+        prompt = self.prompt.render(lang)
         return {
             "id": self.id,
             "family": self.family,
             "kind": self.kind,
-            "prompt": plain(self.prompt.render(lang)),
+            "prompt": plain(prompt),
             "answer": self.answer,
             "exact": self.exact,
             "accept": list(self.accept),
@@ -148,38 +188,14 @@ class Question:
             "choices": list(self.choices) if self.choices is not None else None,
             "worked": self.worked,
             "reveal": self.reveal,
-            "misconceptions": [{"id": mc.id, "answer": mc.answer,
-                                "feedback": plain(mc.feedback.render(lang))}
-                               for mc in self.misconceptions],
+            "misconceptions": [mc.as_dict(lang) for mc in self.misconceptions],
+            "points": self.points,
+            "prompt_tex": prompt,
+            "display": self.display if self.display is not None else self.answer,
+            "exact_display": self.exact_display,
+            "solution": [{"text": render_text(st.text, lang), "math": st.math, "value": st.value}
+                         for st in self.solution],
         }
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table of display strings; each cell may name the question that fills it."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[tuple[str, str | None], ...], ...]
-    caption: Text | None = None
-
-
-@dataclass(frozen=True)
-class PlotSpec:
-    """Series over time (float mode) for the trace plot."""
-
-    t: tuple[int, ...]
-    series: dict[str, tuple[float, ...]]
-    caption: Text | None = None
-
-
-@dataclass(frozen=True)
-class DiagramSpec:
-    """What the cell picture labels: each input's formula and g, h (LaTeX)."""
-
-    inputs: dict[str, str]
-    g: str
-    h: str
-    caption: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +207,7 @@ class Exercise:
     intro: Text
     questions: tuple[Question, ...] = ()
     math: str | None = None
-    diagram: DiagramSpec | None = None
-    table: TableSpec | None = None
-    plot: PlotSpec | None = None
-    notes: tuple[Text, ...] = field(default=())
+    diagram: CellDiagram | None = None
+    table: Table | None = None
+    plot: TracePlot | None = None
+    notes: tuple[Text, ...] = ()  # remarks shown in the solutions only

@@ -28,12 +28,13 @@ from lstm_sym.exercises.model import (
     RELATIVE,
     Exercise,
     Misconception,
-    PlotSpec,
     Question,
     Step,
     T,
-    TableSpec,
+    Table,
+    TableCell,
     Text,
+    TracePlot,
 )
 from lstm_sym.exercises.variant import SATURATION, Variant
 
@@ -179,20 +180,21 @@ def step_questions(v: Variant, t: int) -> list[Question]:
             _memory_question(v, t, worked), _output_question(v, t, worked)]
 
 
-def _table(v: Variant) -> TableSpec:
+def _table(v: Variant) -> Table:
     rows = []
     for t, row in enumerate(v.trace("ideal"), 1):
-        cells = [(str(t), None), (f"${tex_vector(v.inputs[t - 1])}$", None)]
-        cells += [(_value(row[name]), qid(t, name)) for name in (*PRE_NAMES, *GATES, "c", "y")]
+        cells = [TableCell(str(t)), TableCell(f"${tex_vector(v.inputs[t - 1])}$")]
+        cells += [TableCell(_value(row[name]), question=qid(t, name))
+                  for name in (*PRE_NAMES, *GATES, "c", "y")]
         rows.append(tuple(cells))
-    return TableSpec(HEADER, tuple(rows), T("ex.trace.table_caption"))
+    return Table(HEADER, tuple(rows), T("ex.trace.table_caption"))
 
 
-def _plot(v: Variant) -> PlotSpec:
+def _plot(v: Variant) -> TracePlot:
     rows = v.plot_trace()
-    return PlotSpec(tuple(range(1, len(rows) + 1)),
-                    {name: tuple(r[name] for r in rows) for name in ("c", "y", "i", "f", "o")},
-                    T("ex.trace.plot_caption"))
+    return TracePlot(tuple(range(1, len(rows) + 1)),
+                     {name: tuple(r[name] for r in rows) for name in ("c", "y", "i", "f", "o")},
+                     caption=T("ex.trace.plot_caption"))
 
 
 def generate(v: Variant) -> Exercise:

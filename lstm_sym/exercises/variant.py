@@ -28,7 +28,7 @@ import numpy as np
 
 from lstm_sym.errors import UserError
 from lstm_sym.exercises.model import IDEAL
-from lstm_sym.handouts.content import Student
+from lstm_sym.key import Student
 from lstm_sym.model.cells import Cell
 from lstm_sym.numeric.examples import EXAMPLES, LECTURE_CELL, LECTURE_PARAMS, example
 from lstm_sym.numeric.run import run

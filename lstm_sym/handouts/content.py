@@ -1,7 +1,10 @@
-"""The format-neutral content model of a handout (nbconvert's pattern).
+"""A handout in one language (nbconvert's pattern): the exercises' content model, rendered.
 
-Exercises build a :class:`Worksheet` in one language; templates render it as
-Markdown or LaTeX. Text fields are prose with inline math between ``$…$``
+:func:`build_worksheet` turns an exercise set (language-neutral, :mod:`lstm_sym.exercises.model`)
+into a :class:`Worksheet` in one language; templates render it as Markdown or LaTeX.
+The steps, tables, diagram and plot are the exercise model's own classes with their
+sentences rendered (``in_lang``); :class:`Item` and :class:`Section` are a question and
+an exercise as the sheet shows them. Text fields are prose with inline math between ``$…$``
 (LaTeX inside); renderers escape the prose and pass the math through. Names
 that come from a user or roster are plain text (never ``$``-split) and are
 escaped wholesale.
@@ -14,15 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from lstm_sym.exercises.exercise_set import ExerciseSet, check_lang
+from lstm_sym.exercises.model import CellDiagram, Exercise, Question, Step, Table, TableCell, TracePlot
+from lstm_sym.i18n import msg
+from lstm_sym.key import Student
 
-@dataclass(frozen=True)
-class Step:
-    """One line of a worked solution: a sentence of reasoning, optionally a display
-    formula (LaTeX, no delimiters) and the value it arrives at (display text)."""
-
-    text: str
-    math: str | None = None
-    value: str | None = None
+__all__ = ["CellDiagram", "Item", "Section", "Step", "Student", "Table", "TableCell",
+           "TracePlot", "Worksheet", "build_worksheet"]
 
 
 @dataclass(frozen=True)
@@ -43,45 +44,7 @@ class Item:
     solution: tuple[Step, ...] = ()
     choices: tuple[str, ...] | None = None
     answer_lines: int = 1
-
-
-@dataclass(frozen=True)
-class TableCell:
-    """A table entry: a value, or a blank for the student to fill (`question` names the item)."""
-
-    text: str
-    blank: bool = False
-    question: str | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    """A grid such as the trace table; `header` entries are LaTeX math (no delimiters)."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[TableCell, ...], ...]
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class CellDiagram:
-    """What the cell picture labels: each input's formula (LaTeX), and the functions."""
-
-    inputs: dict[str, str]  # "z", "z_i", "z_f", "z_o" -> e.g. "x_1", "100x_2 - 10"
-    g: str  # LaTeX of g, e.g. "g(z) = z"
-    h: str
-    gate: str = r"\sigma"
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class TracePlot:
-    """Series over time for the trace plot (memory, output, gates), computed values."""
-
-    t: tuple[int, ...]
-    series: dict[str, tuple[float, ...]]  # "c", "y", "i", "f", "o" -> values
-    labels: dict[str, str]  # series -> legend text in the sheet's language
-    caption: str = ""
+    points: int = 1  # marks, as the key gives them
 
 
 @dataclass(frozen=True)
@@ -96,12 +59,7 @@ class Section:
     math: str | None = None  # a display block, e.g. the cell's equations (LaTeX aligned body)
     diagram: CellDiagram | None = None
     plot: TracePlot | None = None
-
-
-@dataclass(frozen=True)
-class Student:
-    id: str
-    name: str
+    notes: tuple[str, ...] = ()  # remarks for the teacher, in the solutions edition only
 
 
 @dataclass(frozen=True)
@@ -138,5 +96,45 @@ class Worksheet:
                                    if c.question in hidden else c for c in row)
                              for row in table.rows)
                 table = replace(table, rows=rows)
-            sections.append(replace(sec, items=items, table=table, plot=None))
+            sections.append(replace(sec, items=items, table=table, plot=None, notes=()))
         return replace(self, edition="worksheet", sections=tuple(sections))
+
+
+def _math(text: str | None) -> str | None:
+    return None if text is None else f"${text}$"
+
+
+def _item(q: Question, lang: str) -> Item:
+    display = q.display if q.display is not None else q.answer
+    return Item(id=q.id, prompt=q.prompt.render(lang), kind=q.kind, answer=f"${display}$",
+                exact=_math(q.exact_display), worked=q.worked,
+                solution=tuple(s.in_lang(lang) for s in q.solution), choices=q.choices,
+                answer_lines=q.answer_lines, points=q.points)
+
+
+def _section(ex: Exercise, lang: str) -> Section:
+    def in_lang(part):
+        return None if part is None else part.in_lang(lang)
+
+    return Section(ex.family, ex.title.render(lang), ex.intro.render(lang),
+                   tuple(_item(q, lang) for q in ex.questions), in_lang(ex.table), ex.math,
+                   in_lang(ex.diagram), in_lang(ex.plot),
+                   tuple(note.render(lang) for note in ex.notes))
+
+
+def build_worksheet(exset: ExerciseSet, lang: str = "en") -> Worksheet:
+    """The solutions edition; ``.student_edition()`` blanks what the student fills in.
+
+    >>> from lstm_sym.exercises import build_set
+    >>> ws = build_worksheet(build_set(), "zh")
+    >>> [s.family for s in ws.sections][:3]
+    ['cell', 'trace', 'memory']
+    """
+    check_lang(lang)
+    v = exset.variant
+    subtitle = (msg(lang, "ex.sheet.subtitle.lecture") if v.seed is None
+                else msg(lang, "ex.sheet.subtitle.variant", seed=v.seed))
+    return Worksheet(exset.title.render(lang), lang, "solutions",
+                     tuple(_section(ex, lang) for ex in exset.exercises), subtitle=subtitle,
+                     instructions=msg(lang, "ex.sheet.instructions"), student=v.student,
+                     seed=v.seed)
