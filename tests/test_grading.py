@@ -385,7 +385,7 @@ def test_worksheet_class_folder_to_grades_and_moodle(capsys, tmp_path):
     assert main(["worksheet", "--students", str(tmp_path / "roster.csv"), "--format", "md",
                  "--out", str(tmp_path / "class")]) == 0
     keys = {p.parent.name: json.loads(p.read_text())
-            for p in sorted((tmp_path / "class").glob("*/key.json"))}
+            for p in sorted((tmp_path / "class").glob("teacher/*/key.json"))}
     assert sorted(keys) == ["A1", "b2"]
     answers = {sid: _answers_for(key, {"trace.t2.c": "right", "memory.c": "right"})
                for sid, key in keys.items()}

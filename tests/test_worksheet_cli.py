@@ -89,20 +89,76 @@ def test_roster_writes_one_complete_folder_per_student(sample, no_tex, tmp_path,
     out = tmp_path / "class"
     assert main(["worksheet", "--students", str(roster), "--format", "md,tex",
                  "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["s001", "s002", "s003"]  # no temp folders
+    # no temp folders; the teacher's files apart
+    assert sorted(p.name for p in out.iterdir()) == ["s001", "s002", "s003", "teacher"]
+    assert sorted(p.name for p in (out / "teacher").iterdir()) == ["class.json", "s001", "s002",
+                                                                  "s003"]
     for sid in ("s001", "s002", "s003"):
-        assert sorted(_files(out / sid)) == ["key.json", "solutions.md", "solutions.tex",
-                                             "trace.svg", "worksheet.md", "worksheet.tex"]
-        assert json.loads((out / sid / "key.json").read_text())["student"]["id"] == sid
+        # a student's folder holds only what the student is given
+        assert sorted(_files(out / sid)) == ["worksheet.md", "worksheet.tex"]
+        assert sorted(_files(out / "teacher" / sid)) == ["key.json", "solutions.md",
+                                                         "solutions.tex", "trace.svg"]
+        key = json.loads((out / "teacher" / sid / "key.json").read_text())
+        assert key["student"]["id"] == sid
     assert "**Name:** 李小龙" in (out / "s002" / "worksheet.md").read_text(encoding="utf-8")
     assert "\\{\\textbackslash{}input\\{" in (out / "s003" / "worksheet.tex").read_text()
-    assert "wrote 3 student folders" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "wrote 3 student folders" in err and "class.json" in err
     # A second run replaces the folders whole.
     (out / "s001" / "stale.txt").write_text("old")
+    (out / "teacher" / "s001" / "stale.txt").write_text("old")
     assert main(["worksheet", "--students", str(roster), "--format", "md",
                  "--out", str(out)]) == 0
-    assert sorted(_files(out / "s001")) == ["key.json", "solutions.md", "trace.svg",
-                                            "worksheet.md"]
+    assert sorted(_files(out / "s001")) == ["worksheet.md"]
+    assert sorted(_files(out / "teacher" / "s001")) == ["key.json", "solutions.md", "trace.svg"]
+
+
+def _class_run(roster: Path, out: Path, *extra: str) -> dict[str, bytes]:
+    assert main(["worksheet", "--students", str(roster), "--format", "md,tex",
+                 "--out", str(out), *extra]) == 0
+    return _files(out)
+
+
+def test_class_seed_is_secret_recorded_and_reproducible(no_tex, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns1,Ada\ns2,李小龙\n", encoding="utf-8")
+    first = _class_run(roster, tmp_path / "a")
+    second = _class_run(roster, tmp_path / "b")
+    record = json.loads(first["teacher/class.json"])
+    # drawn at random: two runs without --seed give two classes
+    assert record["seed"] != json.loads(second["teacher/class.json"])["seed"]
+    assert first["teacher/s1/key.json"] != second["teacher/s1/key.json"]
+    # recorded in every key, never on what a student receives
+    seed = str(record["seed"])
+    for sid in ("s1", "s2"):
+        assert json.loads(first[f"teacher/{sid}/key.json"])["exercise"]["seed"] == record["seed"]
+        for name in ("worksheet.md", "worksheet.tex"):
+            assert seed not in first[f"{sid}/{name}"].decode("utf-8")
+    assert [s["id"] for s in record["students"]] == ["s1", "s2"]
+    # the recorded seed reproduces the class byte for byte
+    again = _class_run(roster, tmp_path / "c", "--seed", seed)
+    assert again == first
+    assert f"class seed {seed}" in capsys.readouterr().err
+
+
+def test_grade_and_export_find_the_teachers_keys(sample, no_tex, tmp_path):
+    from lstm_sym.classroom.grading import load_keys
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\ns002,Bo\n")
+    out = tmp_path / "class"
+    _class_run(roster, out, "--seed", "4")
+    keys = load_keys(out)
+    assert keys.per_student and keys.lookup("s002")["student"]["name"] == "Bo"
+
+
+def test_the_teacher_folder_name_is_not_a_student_id(sample, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\nTeacher,Bo\n")
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--out", str(out)]) == 2
+    assert "student id 'Teacher' is reserved" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_a_bad_roster_writes_nothing(sample, tmp_path, capsys):
@@ -127,7 +183,9 @@ def test_a_failure_midway_leaves_no_half_folder(sample, no_tex, tmp_path, capsys
     assert main(["worksheet", "--students", str(roster), "--format", "md", "--out", str(out),
                  "--templates", str(tmp_path / "course")]) == 2
     assert "--templates: 'no_such_value' is undefined" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["s001"]  # s002 never appears half-written
+    # s002 never appears half-written, neither its sheet nor its key
+    assert sorted(p.name for p in out.iterdir()) == ["s001", "teacher"]
+    assert sorted(p.name for p in (out / "teacher").iterdir()) == ["class.json", "s001"]
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
@@ -232,4 +290,4 @@ def test_real_roster_variants_differ_and_repeat(no_tex, tmp_path):
                      "md,tex", "--out", str(tmp_path / name)]) == 0
         runs.append(_files(tmp_path / name))
     assert runs[0] == runs[1]
-    assert runs[0]["s1/key.json"] != runs[0]["s2/key.json"]
+    assert runs[0]["teacher/s1/key.json"] != runs[0]["teacher/s2/key.json"]

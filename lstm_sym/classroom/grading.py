@@ -96,6 +96,8 @@ class KeySet:
 
 def find_key_files(folder: Path) -> list[Path]:
     """Every key.json under `folder`, sorted; hidden (staging) folders are skipped.
+    A class folder keeps its keys in ``teacher/`` (``teacher/<id>/key.json``); when
+    that folder holds keys, only those count.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -103,10 +105,18 @@ def find_key_files(folder: Path) -> list[Path]:
     ...     (d / sub).mkdir(); _ = (d / sub / "key.json").write_text("{}")
     >>> [p.parent.name for p in find_key_files(d)]
     ['s1', 's2']
+    >>> (d / "teacher" / "s4").mkdir(parents=True)
+    >>> _ = (d / "teacher" / "s4" / "key.json").write_text("{}")
+    >>> [str(p.relative_to(d)) for p in find_key_files(d)]
+    ['teacher/s4/key.json']
     """
-    found = [p for p in folder.rglob(KEY_FILE)
-             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+    def keys_under(root: Path) -> list[Path]:
+        found = [p for p in root.rglob(KEY_FILE)
+                 if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+        return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+    teacher = folder / "teacher"
+    return (teacher.is_dir() and keys_under(teacher)) or keys_under(folder)
 
 
 def load_keys(path: str | Path, option: str = "--key") -> KeySet:

@@ -2,7 +2,11 @@
 solutions (every step worked) and key.json, as Markdown, LaTeX and PDF.
 
 With no options it writes the lecture's own worksheet under output/. With
---students it writes one folder per student id, each with its own variant and key.
+--students it writes one folder per student id holding only what that student is
+given (the worksheet), and the teacher's files under OUT/teacher/: each student's
+key.json and solutions in OUT/teacher/<id>/, and class.json, the record of the
+class seed. The class seed is drawn at random unless --seed is given; rerunning
+with the recorded --seed reproduces the class byte for byte.
 
 Examples:
   lstm-sym worksheet                                   # the lecture's sheet in output/
@@ -14,7 +18,9 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import secrets
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -49,7 +55,10 @@ FORMATS = ("md", "tex", "pdf")
 EDITIONS = ("worksheet", "solutions")
 DEFAULT_FORMATS = FORMATS  # pdf only when TeX is installed, unless asked for explicitly
 KEY_FILE = "key.json"
-CLASS_SEED = 0
+TEACHER_FOLDER = "teacher"  # OUT/teacher/: keys, solutions and the class record
+CLASS_RECORD = "class.json"
+CLASS_SCHEMA = "lstm_sym.class/1"
+SEED_BITS = 48  # a class seed a student cannot guess, short enough to type back
 
 
 def _comma_list(choices: Sequence[str], what: str):
@@ -124,9 +133,9 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
     if students is None:
         sets = [(None, exercises.build_set(example=args.example, worked=args.worked,
                                            seed=args.seed))]
-    else:  # a class always draws: without --seed, from seed 0
-        by_id = exercises.class_variants(CLASS_SEED if args.seed is None else args.seed,
-                                         students, example=args.example, worked=args.worked)
+    else:  # run() has drawn or taken the class seed
+        by_id = exercises.class_variants(args.seed, students, example=args.example,
+                                         worked=args.worked)
         sets = [(s, by_id[s.id]) for s in students]
     for student, exset in sets:
         ws = build_worksheet(exset, lang=args.lang)
@@ -187,19 +196,46 @@ def write_plots(folder: Path, ws: Worksheet) -> list[Path]:
     return written
 
 
-def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path], list[PdfJob]]:
-    """Markdown, LaTeX, plots and key of one variant into `folder`; returns the files
-    written and the PDFs still to compile."""
+@dataclass(frozen=True)
+class Folders:
+    """Where one variant's files go: the worksheet edition (what the student is given)
+    and the teacher's files (solutions, key). One folder for a single sheet."""
+
+    student: Path
+    teacher: Path
+
+    def of(self, edition: str) -> Path:
+        return self.student if edition == "worksheet" else self.teacher
+
+
+def without_seed(ws: Worksheet) -> Worksheet:
+    """A class member's sheet: the class seed regenerates every key, so it is never
+    printed (it lives in the keys and OUT/teacher/class.json).
+
+    >>> ws = Worksheet("T", "en", "solutions", (), subtitle="Random variant (seed 9)", seed=9)
+    >>> shown = without_seed(ws); (shown.seed, "9" in shown.subtitle)
+    (None, False)
+    """
+    words = labels_for(ws)
+    return replace(ws, seed=None, subtitle=words["student_variant"])
+
+
+def write_sources(folders: Folders, variant: Variant,
+                  plan: Plan) -> tuple[list[Path], list[PdfJob]]:
+    """Markdown, LaTeX, plots and key of one variant into its folders; returns the
+    files written and the PDFs still to compile."""
     written: list[Path] = []
     jobs: list[PdfJob] = []
-    svg_done = False
-    for ws in editions_of(variant.solutions, plan.editions):
+    pictures_in: set[Path] = set()
+    solutions = variant.solutions if variant.student is None else without_seed(variant.solutions)
+    for ws in editions_of(solutions, plan.editions):
+        folder = folders.of(ws.edition)
         if "md" in plan.formats:
             written.append(write_text(folder / f"{ws.edition}.md", render(ws, "md",
                                                                          templates=plan.templates)))
-            if not svg_done and any(s.plot for s in ws.sections):
-                written += write_plots(folder, variant.solutions)
-                svg_done = True
+            if folder not in pictures_in and any(s.plot for s in ws.sections):
+                written += write_plots(folder, ws)
+                pictures_in.add(folder)
         if "tex" in plan.formats or plan.pdf:
             tex = render(ws, "tex", templates=plan.templates)
             if "tex" in plan.formats:
@@ -209,8 +245,8 @@ def write_sources(folder: Path, variant: Variant, plan: Plan) -> tuple[list[Path
                                    plan.assets))
     from lstm_sym.key import write_key
 
-    write_key(folder / KEY_FILE, variant.key)  # validated, written atomically
-    written.append(folder / KEY_FILE)
+    write_key(folders.teacher / KEY_FILE, variant.key)  # validated, written atomically
+    written.append(folders.teacher / KEY_FILE)
     return written, jobs
 
 
@@ -287,7 +323,7 @@ def _compilable(jobs: list[PdfJob]) -> tuple[list[PdfJob], set[str]]:
 
 def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
     """One variant straight into `out`, each file atomically; PDFs in parallel."""
-    written, jobs = write_sources(out, variant, plan)
+    written, jobs = write_sources(Folders(out, out), variant, plan)
     jobs, missing = _compilable(jobs)
     results = compile_many(jobs)
     written += [r.job.pdf_path for r in results if r.ok]
@@ -295,12 +331,16 @@ def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
 
 
 def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
-    """One student's folder, filled under a temporary name and renamed when complete."""
+    """One student's folder (the worksheet) and the teacher's folder for that student
+    (key, solutions), each filled under a temporary name and renamed when complete."""
     assert variant.student is not None
-    final = out / variant.student.id
-    staging = new_staging_folder(final)
+    finals = Folders(out / variant.student.id, out / TEACHER_FOLDER / variant.student.id)
+    wanted = [finals.teacher] + ([finals.student] if "worksheet" in plan.editions else [])
+    staging = {final: new_staging_folder(final) for final in wanted}
     try:
-        _, jobs = write_sources(staging, variant, plan)
+        folders = Folders(staging.get(finals.student, staging[finals.teacher]),
+                          staging[finals.teacher])
+        _, jobs = write_sources(folders, variant, plan)
         jobs, missing = _compilable(jobs)
         failures = []
         for job in jobs:
@@ -309,16 +349,20 @@ def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
             except LatexError as exc:
                 failures.append(exc)
     except BaseException:
-        discard_folder(staging)
+        for folder in staging.values():
+            discard_folder(folder)
         raise
-    publish_folder(staging, final)
-    return Outcome([final], [replace_log(exc, staging, final) for exc in failures], missing)
+    for final, folder in staging.items():
+        publish_folder(folder, final)
+    return Outcome(wanted, [replace_log(exc, finals, out) for exc in failures], missing)
 
 
-def replace_log(exc: LatexError, staging: Path, final: Path) -> LatexError:
-    """The error with its log path moved from the staging folder to the final one."""
-    log = final / exc.log.relative_to(staging) if exc.log else None
-    return LatexError(f"{final.name}/{exc.tex_name}", exc.first_error, log)
+def replace_log(exc: LatexError, finals: Folders, out: Path) -> LatexError:
+    """The error with its file named from `out` (``s001/worksheet.tex``) and its log
+    where the published folder keeps it."""
+    folder = finals.of(Path(exc.tex_name).stem)
+    log = folder / exc.log.name if exc.log else None
+    return LatexError(str((folder / exc.tex_name).relative_to(out)), exc.first_error, log)
 
 
 def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
@@ -345,6 +389,43 @@ def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
     return outcome
 
 
+def draw_class_seed() -> int:
+    """A fresh class seed from the operating system's randomness (not reproducible by
+    design: the teacher finds it in OUT/teacher/class.json and in every key).
+
+    >>> draw_class_seed() != draw_class_seed()
+    True
+    """
+    return secrets.randbits(SEED_BITS)
+
+
+def class_record(args: argparse.Namespace, students: Sequence[Student]) -> dict[str, Any]:
+    """What OUT/teacher/class.json records: everything that decides the class's
+    variants, and the command that writes the same files again. No date, so a rerun
+    writes the same bytes.
+
+    >>> ns = argparse.Namespace(seed=5, example="lecture-worked", worked=(1, 4), lang="en",
+    ...                         students=Path("r.csv"))
+    >>> class_record(ns, [Student("s1", "Ada")])["reproduce"]
+    'lstm-sym worksheet --students r.csv --seed 5 --example lecture-worked --worked 1,4 --lang en'
+    """
+    worked = ",".join(str(t) for t in args.worked)
+    return {
+        "schema": CLASS_SCHEMA, "seed": args.seed, "example": args.example,
+        "worked": list(args.worked), "lang": args.lang,
+        "students": [{"id": s.id, "name": s.name} for s in students],
+        "reproduce": (f"lstm-sym worksheet --students {args.students} --seed {args.seed} "
+                      f"--example {args.example} --worked {worked} --lang {args.lang}"),
+    }
+
+
+def _check_ids(students: Sequence[Student]) -> None:
+    for student in students:
+        if student.id.casefold() == TEACHER_FOLDER:
+            raise UserError(f"--students: student id {student.id!r} is reserved for the "
+                            f"teacher's folder OUT/{TEACHER_FOLDER}/; rename it in the roster")
+
+
 def run(args: argparse.Namespace) -> int:
     from lstm_sym.classroom.roster import read_roster
 
@@ -353,15 +434,23 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise UserError(f"--out: {str(out)!r} exists and is not a folder")
+    if students is not None:
+        _check_ids(students)
+        args = argparse.Namespace(**{**vars(args), "seed": args.seed if args.seed is not None
+                                     else draw_class_seed()})
     all_variants = list(variants(args, students))
     if students is None:
         outcome = write_single(all_variants[0], out, plan)
         for path in outcome.written:
             print(msg("en", "ui.cli.wrote", path=_relative(path)), file=sys.stderr)
     else:
+        record = out / TEACHER_FOLDER / CLASS_RECORD  # first: keys never exist without it
+        write_text(record, json.dumps(class_record(args, students), ensure_ascii=False,
+                                      indent=2) + "\n")
         outcome = write_class(all_variants, out, plan)
-        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=_relative(out)),
-              file=sys.stderr)
+        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=_relative(out),
+                  teacher=_relative(out / TEACHER_FOLDER), seed=args.seed,
+                  record=_relative(record)), file=sys.stderr)
     status = 0
     if outcome.missing:
         print(f"lstm-sym worksheet: {_no_tex_note(outcome.missing)}", file=sys.stderr)
