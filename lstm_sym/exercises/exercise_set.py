@@ -13,6 +13,7 @@ from typing import Any
 
 from lstm_sym.errors import UserError
 from lstm_sym.exercises import cell, gate_design, gradient, gru, memory, param_count, shapes, trace
+from lstm_sym.exercises.hints import attach_hints
 from lstm_sym.exercises.model import Exercise, Question, T, Text
 from lstm_sym.exercises.variant import Variant, draw_variant, lecture_variant
 from lstm_sym.i18n import LANGS
@@ -65,7 +66,8 @@ class ExerciseSet:
         out: dict[str, Any] = {"schema": SCHEMA, "exercise": exercise}
         if self.student is not None:
             out["student"] = self.student.as_dict()
-        out["questions"] = [q.key_entry(lang) for q in self.questions]
+        out["questions"] = attach_hints([q.key_entry(lang) for q in self.questions],
+                                        self.variant.model.cell, lang)
         return out
 
 
