@@ -13,10 +13,10 @@ cell's printed equations, which every sheet shows anyway.
 >>> from lstm_sym.model.cells import build_cell
 >>> entry = {"id": "trace.t2.c", "family": "trace", "kind": "number"}
 >>> for hint in question_hints(entry, build_cell("lecture"), "en"):
-...     print(hint)
-The new memory c′ is the memory before this step, passed through the forget gate, plus this step's cell input, passed through the input gate.
+...     print(hint[:60])
+The new memory c′ is the memory before this step, passed thr
 Its equation: c′ = z·i + c·f.
-Put in this step's values of z, i and f and the memory c from the step before, then evaluate.
+Put in this step's values of z, i and f and the memory c from
 """
 
 from __future__ import annotations
