@@ -13,8 +13,8 @@ cell's printed equations, which every sheet shows anyway.
 >>> from lstm_sym.model.cells import build_cell
 >>> entry = {"id": "trace.t2.c", "family": "trace", "kind": "number"}
 >>> for hint in question_hints(entry, build_cell("lecture"), "en"):
-...     print(hint[:60])
-The new memory c′ is the memory before this step, passed thr
+...     print(hint[:61].strip())
+The new memory c′ is the memory before this step, passed thro
 Its equation: c′ = z·i + c·f.
 Put in this step's values of z, i and f and the memory c from
 """
