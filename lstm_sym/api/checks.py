@@ -4,11 +4,8 @@ feedback and reading; and :class:`Practice`, the checker a practice notebook cal
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import html
-import json
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -199,25 +196,6 @@ def check(question: str | None = None, answer: Any = UNANSWERED, *, key: Any = N
 
 # --- practice notebooks -------------------------------------------------------------
 
-def pack_key(key: Mapping[str, Any]) -> str:
-    """A key as one line of text to embed in a notebook (JSON, zlib, base64): the answers
-    are in the notebook but not in plain sight.
-
-    >>> unpack_key(pack_key({"a": [1, 2]}))
-    {'a': [1, 2]}
-    """
-    data = json.dumps(key, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
-
-
-def unpack_key(text: str) -> dict[str, Any]:
-    """The key :func:`pack_key` embedded."""
-    try:
-        return json.loads(zlib.decompress(base64.b64decode(text.encode("ascii"))))
-    except (ValueError, zlib.error) as exc:
-        raise UserError(f"embedded key: cannot read it ({exc})") from None
-
-
 class Practice:
     """The `check` of a practice notebook: bound to one key, it tracks wrong answers per
     question and gives the next hint after each.
@@ -239,6 +217,8 @@ class Practice:
     def load(cls, embedded: str | None = None, beside: str | Path = "key.json") -> Practice:
         """The key embedded in the notebook, else the key.json beside it."""
         if embedded:
+            from lstm_sym.handouts.notebook import unpack_key
+
             return cls(unpack_key(embedded))
         from lstm_sym.key import read_key
 

@@ -51,10 +51,11 @@ from lstm_sym.handouts.render import labels_for, plot_file_name, render
 from lstm_sym.i18n import LANGS, msg
 
 HELP = "write worksheets, solutions and key.json (Markdown, LaTeX, PDF); one variant per student"
-FORMATS = ("md", "tex", "pdf")
+FORMATS = ("md", "tex", "pdf", "ipynb")
 EDITIONS = ("worksheet", "solutions")
-DEFAULT_FORMATS = FORMATS  # pdf only when TeX is installed, unless asked for explicitly
+DEFAULT_FORMATS = ("md", "tex", "pdf")  # pdf only when TeX is installed, unless asked for
 KEY_FILE = "key.json"
+NOTEBOOK_FILE = "worksheet.ipynb"  # a practice notebook: it carries the key, so teacher-side
 TEACHER_FOLDER = "teacher"  # OUT/teacher/: keys, solutions and the class record
 CLASS_RECORD = "class.json"
 CLASS_SCHEMA = "lstm_sym.class/1"
@@ -103,8 +104,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--students", type=Path, default=None, metavar="ROSTER.CSV",
                         help="CSV with columns id,name: one folder per student id")
     parser.add_argument("--format", type=_comma_list(FORMATS, "formats"), default=None,
-                        metavar="md,tex,pdf", help="formats to write (default: all; pdf when "
-                        "TeX is installed)")
+                        metavar="md,tex,pdf,ipynb", help="formats to write (default: md,tex,pdf; "
+                        "pdf when TeX is installed); ipynb: a practice notebook that checks "
+                        "answers (it carries the key: with --students it goes to OUT/teacher/<id>/)")
     parser.add_argument("--lang", choices=LANGS, default="en", help="language of the sheets")
     parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
                         help="output folder (default: %(default)s)")
@@ -247,6 +249,11 @@ def write_sources(folders: Folders, variant: Variant,
 
     write_key(folders.teacher / KEY_FILE, variant.key)  # validated, written atomically
     written.append(folders.teacher / KEY_FILE)
+    if "ipynb" in plan.formats:  # it embeds the key: the teacher's, never the student's folder
+        from lstm_sym.handouts.notebook import notebook_bytes
+
+        written.append(write_bytes(folders.teacher / NOTEBOOK_FILE,
+                                   notebook_bytes(solutions, variant.key)))
     return written, jobs
 
 
@@ -426,19 +433,28 @@ def _check_ids(students: Sequence[Student]) -> None:
                             f"teacher's folder OUT/{TEACHER_FOLDER}/; rename it in the roster")
 
 
-def run(args: argparse.Namespace) -> int:
+def prepare(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student] | None,
+                                                list[Variant]]:
+    """Everything a run writes, computed in memory: the options (with the class seed
+    drawn), the roster and the variants. `lstm_sym.worksheet()` stops here."""
     from lstm_sym.classroom.roster import read_roster
 
     students = read_roster(args.students) if args.students is not None else None
-    plan = _plan(args)
-    out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out: {str(out)!r} exists and is not a folder")
+    _plan(args)  # option mistakes first, before any work
     if students is not None:
         _check_ids(students)
         args = argparse.Namespace(**{**vars(args), "seed": args.seed if args.seed is not None
                                      else draw_class_seed()})
-    all_variants = list(variants(args, students))
+    return args, students, list(variants(args, students))
+
+
+def write_all(args: argparse.Namespace, students: list[Student] | None,
+              all_variants: list[Variant]) -> int:
+    """Write what :func:`prepare` computed under ``args.out``; returns the exit status."""
+    plan = _plan(args)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out: {str(out)!r} exists and is not a folder")
     if students is None:
         outcome = write_single(all_variants[0], out, plan)
         for path in outcome.written:
@@ -459,3 +475,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"lstm-sym worksheet: error: {_failure_line(outcome.failures)}", file=sys.stderr)
         status = 1
     return status
+
+
+def run(args: argparse.Namespace) -> int:
+    return write_all(*prepare(args))
