@@ -63,6 +63,12 @@ def test_roster_notebooks_go_to_the_teacher_folder(tmp_path):
         assert nb["metadata"]["lstm_sym"]["student"] == sid
 
 
+@pytest.fixture
+def kernel_env(monkeypatch):
+    """The kernel imports this checkout (its PYTHONPATH is inherited)."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+
+
 def _run(path: Path, answers: dict[str, str]) -> dict[str, str]:
     """Execute the notebook with some answers filled in; each question's text output."""
     nbformat = pytest.importorskip("nbformat")
@@ -73,8 +79,6 @@ def _run(path: Path, answers: dict[str, str]) -> dict[str, str]:
         for qid, answer in answers.items():
             if cell.cell_type == "code" and cell.source == f'check("{qid}", ...)':
                 cell.source = f'check("{qid}", {answer})'
-    env_path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    os.environ["PYTHONPATH"] = env_path  # the kernel imports this checkout
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()
     out = {}
@@ -85,7 +89,7 @@ def _run(path: Path, answers: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def test_notebook_runs_unanswered_then_says_correct_and_names_a_mistake(tmp_path):
+def test_notebook_runs_unanswered_then_says_correct_and_names_a_mistake(tmp_path, kernel_env):
     path = write_notebook(tmp_path)
     key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
     t5c = next(q for q in key["questions"] if q["id"] == "trace.t5.c")
@@ -102,7 +106,7 @@ def test_notebook_runs_unanswered_then_says_correct_and_names_a_mistake(tmp_path
     assert unanswered and all("not answered yet" in outputs[q] for q in unanswered)
 
 
-def test_a_chinese_roster_notebook_runs(tmp_path):
+def test_a_chinese_roster_notebook_runs(tmp_path, kernel_env):
     roster = tmp_path / "roster.csv"
     roster.write_text("id,name\ns1,李雷\n", encoding="utf-8")
     assert main(["worksheet", "--students", str(roster), "--seed", "2", "--lang", "zh",
@@ -113,3 +117,53 @@ def test_a_chinese_roster_notebook_runs(tmp_path):
     outputs = _run(path, {"trace.t2.c": json.dumps(q["answer"])})
     assert "✓ 正确" in outputs["trace.t2.c"]
     assert all("尚未作答" in text for qid, text in outputs.items() if qid != "trace.t2.c")
+
+
+def test_the_diagram_is_an_svg_drawn_from_the_sheets_mermaid(tmp_path):
+    import base64
+    import re
+
+    from lstm_sym.handouts.flowchart import parse
+
+    path = write_notebook(tmp_path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    pictures = [c for c in nb["cells"] if c.get("attachments")]
+    assert len(pictures) == 1 and "attachment:diagram.svg" in "".join(pictures[0]["source"])
+    svg = base64.b64decode(pictures[0]["attachments"]["diagram.svg"]["image/svg+xml"])
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+    # Every box and edge of the Markdown sheet's Mermaid chart is in the drawing's layout.
+    assert main(["worksheet", "--format", "md", "--out", str(tmp_path / "md")]) == 0
+    sheet = (tmp_path / "md" / "worksheet.md").read_text(encoding="utf-8")
+    chart = parse(re.search(r"```mermaid\n(.*?)```", sheet, re.DOTALL).group(1))
+    assert {"z", "g", "c", "mf", "y"} <= set(chart.nodes) and len(chart.edges) == 14
+    assert chart.nodes["c"].shape == "memory" and any(e.dashed for e in chart.edges)
+
+
+def test_flowchart_layers_follow_the_arrows():
+    from lstm_sym.handouts.flowchart import layout, parse
+
+    chart = parse('flowchart BT\n  a["in"] --> b(("f"))\n  b --> c[["mem"]]\n'
+                  '  c --> d(("×"))\n  d -.-> c\n  e["side"] --> d')
+    layout(chart)
+    rank = {n: chart.nodes[n].rank for n in "abcde"}
+    assert rank["a"] < rank["b"] < rank["c"] < rank["d"]  # the loop d → c is drawn back
+    assert rank["e"] == rank["d"] - 1  # a source sits next to what it feeds
+    assert chart.nodes["d"].y < chart.nodes["a"].y  # bottom to top
+    with pytest.raises(ValueError):
+        parse("sequenceDiagram\n  a->>b: hi")
+
+
+def test_api_results_display_as_tables_in_a_kernel(kernel_env):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(
+        'import lstm_sym\nlstm_sym.trace(example="lecture-worked", gates="ideal")')])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    data = nb.cells[0].outputs[0]["data"]
+    assert data["text/html"].startswith('<table class="lstm-sym"><caption>lecture trace (ideal')
+    assert data["text/html"].count("<tr>") == 6
+    assert len(data["text/plain"]) < 120
+    nbformat.validate(nb)

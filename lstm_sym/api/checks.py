@@ -24,7 +24,7 @@ class CheckResult(Verdict):
 
     >>> r = check(expected="3/4", answer="0.75")
     >>> r.correct, r.score, r
-    (True, 1.0, <✓ correct (score 1): Correct.; read as: 0.75>)
+    (True, 1.0, <✓ correct (score 1): Correct. · read as: 0.75>)
     """
 
     question: str | None = None
@@ -69,7 +69,7 @@ class CheckResult(Verdict):
         return "\n".join([self._head()] + [f"{k}: {v}" if k else v for k, v in self.lines()])
 
     def __repr__(self) -> str:
-        return "<" + "; ".join(str(self).split("\n")) + ">"
+        return "<" + " · ".join(str(self).split("\n")) + ">"
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.correct else ("#6e7781" if not self.answered

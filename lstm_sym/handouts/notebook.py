@@ -26,7 +26,8 @@ from lstm_sym.handouts.render import builtin_templates, render
 from lstm_sym.i18n import msg
 
 NBFORMAT, NBFORMAT_MINOR = 4, 5
-_MARKER = re.compile(r"<!--lstm_sym:(setup|diagram|check) ?([^>]*?)-->")
+_MARKER = re.compile(r"<!--lstm_sym:(setup|diagram-end|diagram|check) ?([^>]*?)-->")
+_MERMAID = re.compile(r"```mermaid\n(.*?)```", re.DOTALL)
 
 
 def _lines(text: str) -> list[str]:
@@ -92,16 +93,34 @@ def check_source(question_id: str) -> str:
     return f"check({json.dumps(question_id)}, ...)"
 
 
-def _diagram_cell(ws: Worksheet, n: int, picture: bytes | None) -> dict[str, Any] | None:
-    if picture is None:
-        return None
-    alt = msg(ws.lang, "notebook.diagram_alt")
-    return markdown_cell(f"![{alt}](attachment:diagram.svg)", n,
-                         {"diagram.svg": {"image/svg+xml": base64.b64encode(picture).decode()}})
+def diagram_cells(markdown: str, lang: str, first: int) -> list[dict[str, Any]]:
+    """The sheet's diagram block as cells: each Mermaid chart drawn as an SVG attachment
+    (Jupyter and Colab show no Mermaid), the caption around it as Markdown. A chart the
+    drawing cannot read stays Mermaid (JupyterLab 4.1+ renders it)."""
+    from lstm_sym.handouts.flowchart import draw
+
+    cells: list[dict[str, Any]] = []
+    pos = 0
+    for k, match in enumerate(_MERMAID.finditer(markdown), start=1):
+        try:
+            picture = draw(match.group(1))
+        except ValueError:
+            continue
+        before = markdown[pos:match.start()].strip()
+        if before:
+            cells.append(markdown_cell(before, first + len(cells)))
+        name = f"diagram-{k}.svg" if k > 1 else "diagram.svg"
+        alt = msg(lang, "notebook.diagram_alt")
+        cells.append(markdown_cell(f"![{alt}](attachment:{name})", first + len(cells),
+                                   {name: {"image/svg+xml": base64.b64encode(picture).decode()}}))
+        pos = match.end()
+    rest = markdown[pos:].strip()
+    if rest:
+        cells.append(markdown_cell(rest, first + len(cells)))
+    return cells
 
 
-def notebook(solutions: Worksheet, key: Mapping[str, Any],
-             diagram_svg: bytes | None = None) -> dict[str, Any]:
+def notebook(solutions: Worksheet, key: Mapping[str, Any]) -> dict[str, Any]:
     """The practice notebook of a sheet (its solutions edition) and its key, as nbformat
     4 JSON data. Questions worked on the sheet get no code cell.
 
@@ -123,19 +142,17 @@ def notebook(solutions: Worksheet, key: Mapping[str, Any],
     pos = 0
     for match in _MARKER.finditer(text):
         before = text[pos:match.start()].strip()
-        if before:
-            cells.append(markdown_cell(before, len(cells)))
         what, arg = match.group(1), match.group(2).strip()
+        if what == "diagram-end":
+            cells += diagram_cells(before, ws.lang, len(cells))
+        elif before:
+            cells.append(markdown_cell(before, len(cells)))
         if what == "setup":
             cells.append(code_cell(setup_source(key, ws.lang), len(cells),
                                    {"jupyter": {"source_hidden": True}}))
         elif what == "check":
             cells.append(code_cell(check_source(arg), len(cells)))
             asked.append(arg)
-        else:
-            cell = _diagram_cell(ws, len(cells), diagram_svg)
-            if cell is not None:
-                cells.append(cell)
         pos = match.end()
     rest = text[pos:].strip()
     if rest:
@@ -156,8 +173,7 @@ def notebook(solutions: Worksheet, key: Mapping[str, Any],
     }
 
 
-def notebook_bytes(solutions: Worksheet, key: Mapping[str, Any],
-                   diagram_svg: bytes | None = None) -> bytes:
+def notebook_bytes(solutions: Worksheet, key: Mapping[str, Any]) -> bytes:
     """The .ipynb file's bytes: UTF-8 JSON, one-space indent as Jupyter writes it."""
-    data = notebook(solutions, key, diagram_svg)
+    data = notebook(solutions, key)
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
