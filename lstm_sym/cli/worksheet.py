@@ -13,6 +13,8 @@ Examples:
   lstm-sym worksheet --seed 7 --lang zh --out sheets/
   lstm-sym worksheet --students roster.csv --format md,pdf --out class/
   lstm-sym worksheet --templates my-course/            # e.g. my-course/latex/worksheet.tex.j2
+  lstm-sym worksheet --cell gru --hidden 2 --seed 3    # a clean random GRU
+  lstm-sym worksheet --cell gru --weights my_gru.json --inputs seq.json   # your own weights
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from lstm_sym.atomic import (
     write_bytes,
     write_text,
 )
+from lstm_sym.cli.common import add_cell_options, positive_int
 from lstm_sym.errors import UserError
 from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
 from lstm_sym.handouts.pdf import (
@@ -96,8 +99,22 @@ def _seed(text: str) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--example", default="lecture-worked",
                         help="the example the sheet is built on (default: %(default)s)")
-    parser.add_argument("--worked", type=_worked, default=(1, 4), metavar="STEPS",
-                        help="time steps worked on the student sheet (default: 1,4 as the lecture)")
+    parser.add_argument("--worked", type=_worked, default=None, metavar="STEPS",
+                        help="time steps worked on the student sheet (default: 1,4 for the "
+                        "lecture's example as the lecture does, else 1)")
+    add_cell_options(parser, default_cell=None)
+    src = parser.add_argument_group("weights and inputs (default: clean random weights)")
+    src.add_argument("--input", type=positive_int, default=3, metavar="N",
+                     help="input size of a random cell (default: %(default)s)")
+    src.add_argument("--hidden", type=positive_int, default=1, metavar="M",
+                     help="hidden units of a random cell (default: %(default)s)")
+    src.add_argument("--weights", metavar="FILE",
+                     help="your weights: our weights JSON or a PyTorch state_dict saved as JSON "
+                     "(read as `trace` reads them); needs --inputs")
+    src.add_argument("--inputs", metavar="FILE",
+                     help="JSON: the sequence to trace, a list of time steps of numbers")
+    src.add_argument("--h0", metavar="FILE", help="JSON initial h (default zeros)")
+    src.add_argument("--c0", metavar="FILE", help="JSON initial c (default zeros)")
     parser.add_argument("--seed", type=_seed, default=None, metavar="N",
                         help="a randomized variant (default: the lecture's own numbers); "
                         "with --students, the seed of the whole class")
@@ -128,17 +145,73 @@ class Variant:
     key: dict[str, Any]
 
 
+CELL_OPTION_DEFAULTS = {"peephole": "none", "gru_form": "after", "bias": None,
+                        "convention": "lecture", "g": None, "h": None}
+
+
+def cell_options(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The cell a random variant is drawn for (None: the lecture's memory cell), from the
+    options the user gave; the cell model checks that they fit the cell."""
+    kind = getattr(args, "cell", None) or "lecture"
+    given = {k: getattr(args, k, d) for k, d in CELL_OPTION_DEFAULTS.items()}
+    given = {k: v for k, v in given.items() if v != CELL_OPTION_DEFAULTS[k]}
+    if kind == "ffn":
+        raise UserError("--cell ffn: a feed-forward layer has no steps to trace; choose "
+                        "lecture, lstm, gru or rnn")
+    if kind == "gru":
+        given.setdefault("gru_form", args.gru_form)
+    if kind == "lecture" and not given and (args.input, args.hidden) == (3, 1):
+        return None
+    if kind == "lecture":
+        raise UserError("--cell lecture: the lecture's memory cell has its own sizes and "
+                        "activations; choose --cell lstm for others")
+    from lstm_sym.numeric.weights import cell_from_options
+
+    options = {"cell": kind, **given}
+    cell_from_options(options, "--cell")  # one line naming the option that does not fit
+    return options
+
+
+def _own_weights(args: argparse.Namespace, students: list[Student] | None):
+    """The exercise set on the teacher's --weights and --inputs, read as `trace` reads them."""
+    from types import SimpleNamespace
+
+    from lstm_sym import exercises
+    from lstm_sym.numeric.trace_report import load_run_inputs
+
+    if students is not None:
+        raise UserError("--students: one set of --weights gives every student the same "
+                        "answers; draw random weights with --seed instead")
+    if args.seed is not None:
+        raise UserError("--seed: the answers come from --weights; leave out --seed")
+    if not args.weights or not args.inputs:
+        raise UserError("--weights: needs --inputs (and --inputs needs --weights)")
+    source = load_run_inputs(SimpleNamespace(example=None, weights=args.weights,
+                                             inputs=args.inputs, h0=args.h0, c0=args.c0,
+                                             cell=args.cell))
+    return exercises.from_weights(source.model, source.inputs, source.h0, source.c0,
+                                  args.worked)
+
+
 def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterator[Variant]:
     """The variants to write, built by the exercises package."""
     from lstm_sym import exercises
 
-    if students is None:
-        sets = [(None, exercises.build_set(example=args.example, worked=args.worked,
-                                           seed=args.seed))]
-    else:  # run() has drawn or taken the class seed
-        by_id = exercises.class_variants(args.seed, students, example=args.example,
-                                         worked=args.worked)
-        sets = [(s, by_id[s.id]) for s in students]
+    if getattr(args, "weights", None) or getattr(args, "inputs", None):
+        sets = [(None, _own_weights(args, students))]
+    elif getattr(args, "h0", None) or getattr(args, "c0", None):
+        raise UserError("--h0/--c0: initial states go with --weights and --inputs")
+    else:
+        options = cell_options(args)
+        sizes = {"inputs": args.input, "hidden": args.hidden} if options else {}
+        if students is None:
+            sets = [(None, exercises.build_set(example=args.example, worked=args.worked,
+                                               seed=args.seed, cell_options=options, **sizes))]
+        else:  # run() has drawn or taken the class seed
+            by_id = exercises.class_variants(args.seed, students, example=args.example,
+                                             worked=args.worked, cell_options=options,
+                                             **sizes)
+            sets = [(s, by_id[s.id]) for s in students]
     for student, exset in sets:
         ws = build_worksheet(exset, lang=args.lang)
         if student is not None and ws.student is None:

@@ -15,12 +15,17 @@ from lstm_sym.errors import UserError
 from lstm_sym.exercises import cell, gate_design, gradient, gru, memory, param_count, shapes, trace
 from lstm_sym.exercises.hints import attach_hints
 from lstm_sym.exercises.model import Exercise, Question, T, Text
-from lstm_sym.exercises.variant import Variant, draw_variant, lecture_variant
+from lstm_sym.exercises.variant import Variant, draw_variant, lecture_variant, variant_from_model
 from lstm_sym.i18n import LANGS
 from lstm_sym.key import SCHEMA, Student
 
 # Section order of the sheet; each module has generate(variant) -> Exercise.
 FAMILIES = (cell, trace, memory, param_count, shapes, gate_design, gradient, gru)
+# Families written for the lecture's memory cell and its memory puzzle; a family module may
+# say for itself which variants it serves with supports(variant) -> bool.
+LECTURE_ONLY = (memory, gate_design, gradient)
+LECTURE_WORKED = (1, 4)  # the lecture works steps 1 and 4 of its example
+DEFAULT_WORKED = (1,)
 # Two students must not share the answers of these families (the bulk of the work), nor
 # the whole answer set.
 PRIVATE_FAMILIES = ("trace", "memory")
@@ -50,7 +55,9 @@ class ExerciseSet:
 
     @property
     def title(self) -> Text:
-        return T("ex.sheet.title")
+        if self.variant.lecture:
+            return T("ex.sheet.title")
+        return T("ex.sheet.title_cell", cell=self.variant.model.cell.title)
 
     def answers(self, family: str | None = None) -> tuple[tuple[str, str], ...]:
         """(id, answer) of every question (of one family), worked or not."""
@@ -78,28 +85,60 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def applies(family, variant: Variant) -> bool:
+    """Does a family have questions for this variant?"""
+    supports = getattr(family, "supports", None)
+    if supports is not None:
+        return bool(supports(variant))
+    if family in LECTURE_ONLY:
+        return bool(variant.memory_inputs)  # the lecture cell with its memory puzzle
+    return True
+
+
 def from_variant(variant: Variant) -> ExerciseSet:
-    """Generate every family's exercise for a variant."""
-    return ExerciseSet(variant, tuple(family.generate(variant) for family in FAMILIES))
+    """Generate every family's exercise that applies to a variant."""
+    return ExerciseSet(variant, tuple(family.generate(variant) for family in FAMILIES
+                                      if applies(family, variant)))
 
 
-def build_set(example: str = "lecture-worked", worked: tuple[int, ...] = (1, 4),
+def _is_lecture(cell_options: dict | None) -> bool:
+    return not cell_options or cell_options.get("cell", "lecture") == "lecture"
+
+
+def build_set(example: str = "lecture-worked", worked: tuple[int, ...] | None = None,
               seed: int | None = None, student: Student | None = None,
-              attempt: int = 0) -> ExerciseSet:
-    """The lecture's numbers (``seed=None``) or the clean random variant of (seed, student).
+              attempt: int = 0, cell_options: dict | None = None, inputs: int = 3,
+              hidden: int = 1) -> ExerciseSet:
+    """The lecture's numbers (``seed=None``) or the clean random variant of (seed, student);
+    for another cell (`cell_options`, e.g. ``{"cell": "gru"}``) always a clean random one.
 
     >>> build_set(seed=3).key() == build_set(seed=3).key()
     True
+    >>> [q.id for q in build_set(seed=1, cell_options={"cell": "gru"}).questions][:3]
+    ['trace.t1.z_r', 'trace.t1.z_u', 'trace.t1.r']
     """
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise UserError(f"--seed: expected an integer, got {seed!r}")
+    if not _is_lecture(cell_options):
+        from lstm_sym.exercises.clean import draw_clean
+
+        chosen = tuple(worked) if worked is not None else DEFAULT_WORKED
+        return from_variant(draw_clean(cell_options, seed or 0, student, chosen, attempt,
+                                       inputs, hidden))
+    worked = tuple(worked) if worked is not None else LECTURE_WORKED
     if seed is None:
-        variant = lecture_variant(example, tuple(worked))
+        variant = lecture_variant(example, worked)
         if student is not None:
             variant = replace(variant, student=student)
     else:
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise UserError(f"--seed: expected an integer, got {seed!r}")
-        variant = draw_variant(example, seed, student, tuple(worked), attempt)
+        variant = draw_variant(example, seed, student, worked, attempt)
     return from_variant(variant)
+
+
+def from_weights(model, inputs, h0=None, c0=None, worked: tuple[int, ...] | None = None,
+                 student: Student | None = None) -> ExerciseSet:
+    """The exercise set on a teacher's own weights and input sequence (exact answers)."""
+    return from_variant(variant_from_model(model, inputs, h0, c0, worked, student))
 
 
 def from_key(key: dict[str, Any]) -> ExerciseSet:
@@ -115,7 +154,8 @@ def _collides(a: ExerciseSet, b: ExerciseSet) -> bool:
 
 
 def class_variants(seed: int, students: Iterable[Student], example: str = "lecture-worked",
-                   worked: tuple[int, ...] = (1, 4)) -> dict[str, ExerciseSet]:
+                   worked: tuple[int, ...] | None = None, cell_options: dict | None = None,
+                   inputs: int = 3, hidden: int = 1) -> dict[str, ExerciseSet]:
     """One variant per student, no two sharing their answers (re-drawn deterministically).
 
     Students are handled in id order, so the result does not depend on the roster's
@@ -133,7 +173,8 @@ def class_variants(seed: int, students: Iterable[Student], example: str = "lectu
     chosen: dict[str, ExerciseSet] = {}
     for student in sorted(roster, key=lambda s: s.id):
         for attempt in range(MAX_ATTEMPTS):
-            candidate = build_set(example, worked, seed, student, attempt)
+            candidate = build_set(example, worked, seed, student, attempt, cell_options, inputs,
+                                  hidden)
             if not any(_collides(candidate, other) for other in chosen.values()):
                 break
         else:  # pragma: no cover - would need ~10^6 students

@@ -88,6 +88,7 @@ class TableCell:
     text: str
     blank: bool = False
     question: str | None = None
+    box: int | None = None  # the numbered box a question's prompt refers to
 
 
 @dataclass(frozen=True)

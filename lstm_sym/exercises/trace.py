@@ -1,31 +1,32 @@
-"""Trace step: z, z_i, z_f, z_o, the gates, c and y of each step of the worked sequence.
+"""Trace step: every equation of the cell at every step of the sequence.
 
-The lecture works steps 1 and 4 of [3,1,0] [4,1,0] [2,0,0] [1,0,1] [3,−1,0] and
-leaves "the remaining three" to the reader; `variant.worked` says which steps are
-shown solved. Answers are ideal (σ as a 0/1 step, as the lecture reasons) with the
-exact values beside them; the exact gate values are a question of their own.
+The questions come from the cell's equations (:mod:`lstm_sym.exercises.anatomy`): one
+per equation and step, with the id ``trace.t{t}.{name}`` (a new state under the state's
+own name, a gate under the gate's name). One trace table shows the sequence: rows are
+steps, columns the cell's quantities; a worked step shows its values, every other value
+is a numbered box. Box numbers are labels only; ids stay ``trace.t{t}.{name}``.
+
+A clean variant's answers are idealised as the lecture reasons (σ as 0/1, tanh as ±1)
+with the exact values beside them; a teacher's own weights are asked to four
+significant figures, the key keeping 12, and the tolerance accepts what the weights
+printed on the sheet (4 decimals) give.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import mpmath
+import numpy as np
+import sympy as sp
 
-from lstm_sym.exercises.alternatives import FEEDBACK, alternative_step
-from lstm_sym.exercises.cellmath import GATE_OF, TEX, affine_tex, substituted_tex, weight_of
-from lstm_sym.exercises.formatting import (
-    distinct_misconceptions,
-    key_number,
-    key_vector,
-    tex_factor,
-    tex_number,
-    tex_vector,
-)
+from lstm_sym.exercises.alternatives import FEEDBACK
+from lstm_sym.exercises.anatomy import Anatomy, Quantity, anatomy
+from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, tex_number
 from lstm_sym.exercises.model import (
     EXACT,
     IDEAL,
-    RELATIVE,
     Exercise,
     Misconception,
     Question,
@@ -34,15 +35,18 @@ from lstm_sym.exercises.model import (
     Table,
     TableCell,
     Text,
+    Tolerance,
     TracePlot,
 )
-from lstm_sym.exercises.variant import SATURATION, Variant
+from lstm_sym.exercises.variant import Row, Variant, make_model, saturated_backend
+from lstm_sym.model.printing import Equations
+from lstm_sym.numeric.run import run
 
 FAMILY = "trace"
-PRE_NAMES = ("z", "z_i", "z_f", "z_o")
-GATES = ("i", "f", "o")
-HEADER = ("t", "x", "z", "z_i", "z_f", "z_o", "i", "f", "o", "c", "y")
-GATE_NAME = {g: T(f"ex.gate.{g}") for g in GATES}
+DIGITS = 4  # significant figures asked for values that are not idealised
+KEY_DIGITS = 12  # significant figures the key keeps
+PRINTED_DECIMALS = 4  # decimals of the weights printed on the sheet
+RELATIVE_SLACK = 1e-3  # 4 significant figures, rounded either way
 
 
 def qid(t: int, name: str) -> str:
@@ -50,147 +54,260 @@ def qid(t: int, name: str) -> str:
     return f"{FAMILY}.t{t}.{name}"
 
 
-def _value(x: Any) -> str:
-    return f"${tex_number(x)}$"
+# --- numbers as the sheet and the key write them ------------------------------------------
 
 
-def _mcs(kind: str, answer: str, accept: tuple[str, ...], tolerance, pairs) -> tuple:
-    candidates = [Misconception(name, value, FEEDBACK[name]) for name, value in pairs]
-    return distinct_misconceptions(kind, (answer, *accept), tolerance, candidates)
+def sig_tex(value: Any, digits: int = DIGITS) -> str:
+    """A value to `digits` significant figures (LaTeX).
 
-
-def _pre_question(v: Variant, t: int, name: str, worked: bool) -> Question:
-    row = v.trace("ideal")[t - 1]
-    x = v.inputs[t - 1]
-    value = row[name]
-    channel, weight, bias = weight_of(v.weights, name)
-    solution = (Step(T("ex.trace.sol.pre", name=TEX[name], input=f"x_{channel + 1}",
-                       weight=weight, bias=bias),
-                     " = ".join(dict.fromkeys((TEX[name], affine_tex(v.weights, name),
-                                               substituted_tex(v.weights, name, x),
-                                               tex_number(value)))),
-                     _value(value)),)
-    pairs = [("bias_ignored", key_number(alternative_step(v, "bias_ignored", t)[name]))]
-    if t > 1:
-        pairs.append(("previous_step", key_number(v.trace("ideal")[t - 2][name])))
-    answer = key_number(value)
-    return Question(qid(t, name), FAMILY, "integer",
-                    T("ex.trace.q.pre", t=t, x=tex_vector(x), name=TEX[name]), answer,
-                    worked=worked, solution=solution,
-                    misconceptions=_mcs("integer", answer, (), EXACT, pairs))
-
-
-def _gate_reason(pre: Any, gate: str) -> Text:
-    key = "ex.trace.sol.gate_open" if pre > 0 else "ex.trace.sol.gate_closed"
+    >>> sig_tex(mpmath.mpf("0.123456")), sig_tex(mpmath.mpf(2)), sig_tex(mpmath.mpf("-1.5e-7"))
+    ('0.1235', '2', '-1.5 \\\\cdot 10^{-7}')
+    """
     with mpmath.workdps(50):
-        gap = 1 / (1 + mpmath.exp(mpmath.mpf(SATURATION)))  # 1 − σ(10) = σ(−10)
-    return T(key, gate=GATE_NAME[gate], pre=tex_number(pre), bound=SATURATION,
-             gap=tex_number(gap))
+        x = mpmath.mpf(value)
+        if x == int(x):
+            return str(int(x))
+        text = mpmath.nstr(x, digits, min_fixed=-4, max_fixed=6)
+    if "e" in text:
+        mant, exp = text.split("e")
+        return rf"{mant} \cdot 10^{{{int(exp)}}}"
+    return text
 
 
-def _gate_question(v: Variant, t: int, gate: str, worked: bool) -> Question:
-    row, exact = v.trace("ideal")[t - 1], v.trace("exact")[t - 1]
-    pre = row[GATE_OF[gate]]
-    ideal_value, exact_value = row[gate], exact[gate]
-    solution = (Step(_gate_reason(pre, gate),
-                     rf"{gate} = \sigma({tex_number(pre)}) = {tex_number(exact_value)} "
-                     rf"\approx {tex_number(ideal_value)}", _value(ideal_value)),)
-    answer, exact_key = key_number(ideal_value), key_number(exact_value)
-    pairs = [("gate_inverted", key_number(alternative_step(v, "gate_inverted", t)[gate]))]
-    return Question(qid(t, gate), FAMILY, "number",
-                    T("ex.trace.q.gate", t=t, gate=GATE_NAME[gate], name=TEX[gate]),
-                    answer, IDEAL, exact=exact_key, exact_display=tex_number(exact_value),
-                    accept=(exact_key,), worked=worked, solution=solution,
-                    misconceptions=_mcs("number", answer, (exact_key,), IDEAL, pairs))
+def _tex_values(values: tuple, fmt) -> str:
+    parts = [fmt(v) for v in values]
+    return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
-def _gates_exact_question(v: Variant, t: int, worked: bool) -> Question:
-    row, exact = v.trace("ideal")[t - 1], v.trace("exact")[t - 1]
-    values = [exact[g] for g in GATES]
-    solution = tuple(
-        Step(T("ex.trace.sol.sigma", gate=GATE_NAME[g]),
-             rf"{g} = \frac{{1}}{{1 + e^{{-({tex_number(row[GATE_OF[g]])})}}}} = "
-             rf"{tex_number(exact[g])}", _value(exact[g]))
-        for g in GATES)
-    answer = key_vector(values)
-    pairs = [("gate_as_01", key_vector(row[g] for g in GATES))]
-    return Question(qid(t, "gates_exact"), FAMILY, "vector", T("ex.trace.q.gates_exact", t=t),
-                    answer, RELATIVE, display=tex_vector(values), worked=worked,
-                    solution=solution,
-                    misconceptions=_mcs("vector", answer, (), RELATIVE, pairs))
+def _key_values(values: tuple, digits: int = KEY_DIGITS) -> str:
+    parts = [key_number(v, digits) for v in values]
+    return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
-def _memory_reason(i: Any, f: Any) -> Text:
-    state = ("write" if i == 1 else "skip") + "_" + ("keep" if f == 1 else "erase")
-    return T(f"ex.trace.sol.c.{state}")
+def printed(value: Any) -> Any:
+    """A weight as the sheet prints it: integers as they are, others to 4 decimals.
+
+    >>> printed(0.123456), printed(3)
+    (0.1235, 3)
+    """
+    return value if isinstance(value, int) else round(float(value), PRINTED_DECIMALS)
 
 
-def _memory_question(v: Variant, t: int, worked: bool) -> Question:
-    row, exact = v.trace("ideal")[t - 1], v.trace("exact")[t - 1]
-    z, i, f, c_prev, c = row["z"], row["i"], row["f"], row["c_prev"], row["c"]
-    formula = r"c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f)"
-    solution = (
-        Step(_memory_reason(i, f),
-             rf"{formula} \approx {tex_factor(z)} \cdot {tex_number(i)} + "
-             rf"{tex_factor(c_prev)} \cdot {tex_number(f)} = {tex_number(c)}",
-             _value(c)),
-        Step(T("ex.trace.sol.exact"),
-             rf"c' = {tex_factor(z)}\,\sigma({tex_number(row['z_i'])}) + "
-             rf"{tex_factor(exact['c_prev'])}\,\sigma({tex_number(row['z_f'])}) = "
-             rf"{tex_number(exact['c'])}", _value(exact["c"])),
-    )
-    answer, exact_key = key_number(c), key_number(exact["c"])
-    pairs = [(name, key_number(alternative_step(v, name, t)["c"]))
-             for name in ("forget_ignored", "no_reset", "input_ignored")]
-    pairs.append(("previous_step", key_number(c_prev)))
-    return Question(qid(t, "c"), FAMILY, "number", T("ex.trace.q.c", t=t), answer, IDEAL,
-                    exact=exact_key, exact_display=tex_number(exact["c"]), accept=(exact_key,),
-                    worked=worked, solution=solution,
-                    misconceptions=_mcs("number", answer, (exact_key,), IDEAL, pairs))
+def printed_weights(weights: dict[str, Any]) -> dict[str, Any]:
+    """The weights rounded as printed on the sheet."""
+    return {k: [printed(v) if not isinstance(v, list) else [printed(w) for w in v]
+                for v in value] for k, value in weights.items()}
 
 
-def _output_question(v: Variant, t: int, worked: bool) -> Question:
-    row, exact = v.trace("ideal")[t - 1], v.trace("exact")[t - 1]
-    c, o, y = row["c"], row["o"], row["y"]
-    key = "ex.trace.sol.y.open" if o == 1 else "ex.trace.sol.y.closed"
-    solution = (
-        Step(T(key), rf"y = h(c')\,\sigma(z_o) \approx {tex_factor(c)} \cdot "
-                     rf"{tex_number(o)} = {tex_number(y)}", _value(y)),
-        Step(T("ex.trace.sol.exact"),
-             rf"y = {tex_factor(exact['c'])}\,\sigma({tex_number(row['z_o'])}) = "
-             rf"{tex_number(exact['y'])}", _value(exact["y"])),
-    )
-    answer, exact_key = key_number(y), key_number(exact["y"])
-    pairs = [(name, key_number(alternative_step(v, name, t)["y"]))
-             for name in ("output_always_open", "forget_ignored", "no_reset", "input_ignored")]
-    if t > 1:
-        pairs.append(("previous_step", key_number(v.trace("ideal")[t - 2]["y"])))
-    return Question(qid(t, "y"), FAMILY, "number", T("ex.trace.q.y", t=t), answer, IDEAL,
-                    exact=exact_key, exact_display=tex_number(exact["y"]), accept=(exact_key,),
-                    worked=worked, solution=solution,
-                    misconceptions=_mcs("number", answer, (exact_key,), IDEAL, pairs))
+# --- the questions ---------------------------------------------------------------------
 
 
-def step_questions(v: Variant, t: int) -> list[Question]:
-    """Every question about step t (1-based), worked or not."""
+def boxes(v: Variant) -> dict[str, int]:
+    """Box number of every value the student finds: its question's number in the trace
+    section (table order: step, then column; worked values count, so the numbers a sheet
+    prints beside its questions and in its table agree).
+
+    >>> b = boxes(__import__("lstm_sym.exercises.variant", fromlist=["x"]).lecture_variant())
+    >>> b["trace.t2.z"], len(b)
+    (10, 27)
+    """
+    parts = anatomy(v.model.cell)
+    ids = [(t, qid(t, q.name)) for t in range(1, len(v.inputs) + 1) for q in parts.quantities]
+    return {q: k for k, (t, q) in enumerate(ids, 1) if t not in v.worked}
+
+
+def _bias_sum(v: Variant, q: Quantity) -> tuple:
+    """The bias terms of a pre-activation, summed (what "forgot the bias" leaves out)."""
+    cell = v.model.cell
+    eq = cell.equation(q.equation)
+    names = {node.name for node in sp.preorder_traversal(eq.rhs)
+             if isinstance(node, sp.MatrixSymbol)}
+    total = None
+    for prm in cell.params:
+        if prm.name in names and "bias" in prm.role:
+            values = [mpmath.mpf(x) for x in np.ravel(np.array(v.weights[prm.name], dtype=object))]
+            total = values if total is None else [a + b for a, b in zip(total, values)]
+    return tuple(total) if total is not None else ()
+
+
+def _pinned(v: Variant, gate: str, state: int) -> list[Row]:
+    """Every step again from the right states, with one gate pinned open (1) or closed
+    (0): a student who misreads that gate at this step. One batched ideal run."""
+    cell = v.model.cell
+    rows = v.rows("ideal")
+    init = {st.name: [list(r[f"{st.name}_prev"]) for r in rows] for st in cell.states}
+
+    def bind(name: str, value: np.ndarray) -> np.ndarray:
+        if name != gate:
+            return value
+        return np.full(value.shape, mpmath.mpf(state), dtype=object)
+
+    trace = run(v.model, [[list(x)] for x in v.inputs], mode="ideal", dps=50,
+                backend=saturated_backend(), bind=bind, h0=init.get("h"), c0=init.get("c"))
+    env = trace.layers[0].steps[0]
+    parts = anatomy(cell)
+    return [{q.name: tuple(env[q.equation][:, b]) for q in parts.quantities}
+            for b in range(len(v.inputs))]
+
+
+class _Memo(dict):
+    """Runs shared by all questions of one trace exercise (pinned gates, printed weights)."""
+
+    def get_or(self, key: tuple, make) -> Any:
+        if key not in self:
+            self[key] = make()
+        return self[key]
+
+
+def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
+                  memo: _Memo) -> list[tuple[str, tuple]]:
+    """(misconception id, values) candidates for quantity q at step t."""
+    rows = v.answer_rows()
+    value = rows[t - 1][q.name]
+    out: list[tuple[str, tuple]] = []
+    if q.kind == "preactivation":
+        bias = _bias_sum(v, q)
+        if bias:
+            out.append(("bias_ignored", tuple(a - b for a, b in zip(value, bias))))
+    if q.is_gate:
+        out.append(("gate_inverted", tuple(1 - a for a in value)))
+    state = parts.state_of(q.name)
+    output = q.name == parts.quantities[-1].name
+    if v.ideal and (state or output):
+        pins = []
+        for st, gate in parts.keep.items():
+            pins += [("forget_ignored", gate, 0), ("no_reset", gate, 1)]
+            if st in parts.write:
+                pins.append(("input_ignored", parts.write[st], 1))
+        if output and parts.read:
+            pins.append(("output_always_open", parts.read, 1))
+        for name, gate, pin in pins:
+            rows_ = memo.get_or(("pin", gate, pin), lambda g=gate, p=pin: _pinned(v, g, p))
+            out.append((name, rows_[t - 1][q.name]))
+    if t > 1 and q.kind != "gate":
+        out.append(("previous_step", rows[t - 2][q.name]))
+    return out
+
+
+def _tolerance_exact(v: Variant, q: Quantity, t: int, memo: _Memo) -> Tolerance:
+    """What accepts answers computed from the printed weights: twice the gap the rounding
+    of the weights makes, and 4 significant figures either way."""
+    rows = memo.get_or(("printed",), lambda: _printed_rows(v))
+    gap = max((abs(a - b) for a, b in zip(v.rows("exact")[t - 1][q.name],
+                                         rows[t - 1][q.name])), default=0)
+    return Tolerance(abs=float(mpmath.nstr(2 * gap, 3)) if gap else 0.0, rel=RELATIVE_SLACK)
+
+
+def _printed_rows(v: Variant) -> list[Row]:
+    from lstm_sym.exercises.variant import sequence_rows
+
+    model = make_model(v.cell, printed_weights(v.weights), "printed weights")
+    return sequence_rows(model, v.inputs, "exact", v.h0, v.c0)
+
+
+def _question(v: Variant, parts: Anatomy, q: Quantity, t: int, box: int | None,
+              explanation: Text | None, memo: _Memo) -> Question:
     worked = t in v.worked
-    return [*(_pre_question(v, t, name, worked) for name in PRE_NAMES),
-            *(_gate_question(v, t, g, worked) for g in GATES),
-            _gates_exact_question(v, t, worked),
-            _memory_question(v, t, worked), _output_question(v, t, worked)]
+    value = v.answer_rows()[t - 1][q.name]
+    exact = v.rows("exact")[t - 1][q.name]
+    size = len(value)
+    vector = size > 1
+    answer = _key_values(value)
+    if v.ideal:
+        same = all(a == b for a, b in zip(value, exact))
+        integral = all(a == int(a) for a in value)
+        if same and integral:
+            kind, tol, exact_key, display_exact = ("vector" if vector else "integer"), EXACT, \
+                None, None
+        else:
+            kind, tol = ("vector" if vector else "number"), IDEAL
+            exact_key, display_exact = _key_values(exact), _tex_values(exact, tex_number)
+        display = _tex_values(value, tex_number)
+        accept = (exact_key,) if exact_key else ()
+    else:
+        kind, tol = ("vector" if vector else "number"), _tolerance_exact(v, q, t, memo)
+        exact_key = display_exact = None
+        display, accept = _tex_values(value, sig_tex), ()
+    prompt = (T("ex.trace.q.worked", t=t, name=q.tex) if box is None
+              else T("ex.trace.q.box" if v.ideal else "ex.trace.q.box_sig", t=t, name=q.tex,
+                     box=box, digits=DIGITS))
+    math = f"{q.tex} = {_formula(v, q)} = {display}"
+    if q.argument is not None and v.ideal:  # σ(90) = 1 − 8.2·10⁻⁴⁰ ≈ 1: the idealisation shown
+        pre = v.answer_rows()[t - 1][q.argument]
+        math = (f"{q.tex} = {_apply_tex(q, _tex_values(pre, tex_number))} = "
+                f"{_tex_values(exact, tex_number)} \\approx {display}")
+    solution = (Step(explanation or T("ex.trace.sol.value"), math, f"${display}$"),)
+    candidates = [Misconception(name, _key_values(vals), FEEDBACK[name])
+                  for name, vals in _alternatives(v, parts, q, t, memo) if len(vals) == size]
+    mcs = distinct_misconceptions(kind, (answer, *accept), tol, candidates)
+    return Question(qid(t, q.name), FAMILY, kind, prompt, answer, tol,
+                    display=display, exact=exact_key, exact_display=display_exact,
+                    accept=accept, worked=worked, solution=solution, misconceptions=mcs)
 
 
-def _table(v: Variant) -> Table:
+@lru_cache(maxsize=32)
+def _formulas(cell) -> dict[str, str]:
+    eqs = Equations.of(cell, compact=False)
+    return {eq.name: rhs for eq, (_, rhs) in zip(eqs.items, eqs.latex_rows())}
+
+
+def _apply_tex(q: Quantity, arg: str) -> str:
+    head = {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(q.activation, q.activation)
+    return f"{head}({arg})"
+
+
+def _formula(v: Variant, q: Quantity) -> str:
+    return _formulas(v.model.cell)[q.equation]
+
+
+def _explanation(v: Variant, parts: Anatomy, t: int) -> Text:
+    """One sentence for the whole step: which gates are open, what happens to each state."""
+    row = v.answer_rows()[t - 1]
+    if not v.ideal:
+        return T("ex.trace.sol.step_exact", t=t)
+    opened = [g.tex for g in parts.gates if all(x == 1 for x in row[g.name])]
+    closed = [g.tex for g in parts.gates if all(x == 0 for x in row[g.name])]
+    return T("ex.trace.sol.step", t=t,
+             open=", ".join(f"${g}$" for g in opened) or "–",
+             closed=", ".join(f"${g}$" for g in closed) or "–")
+
+
+def step_questions(v: Variant, t: int, numbers: dict[str, int] | None = None,
+                   memo: _Memo | None = None) -> list[Question]:
+    """Every question about step t (1-based), worked or not."""
+    parts = anatomy(v.model.cell)
+    numbers = boxes(v) if numbers is None else numbers
+    memo = _Memo() if memo is None else memo
+    out = []
+    for k, q in enumerate(parts.quantities):
+        explanation = _explanation(v, parts, t) if k == 0 else None
+        out.append(_question(v, parts, q, t, numbers.get(qid(t, q.name)), explanation, memo))
+    return out
+
+
+def _table(v: Variant, numbers: dict[str, int]) -> Table:
+    """Rows = steps, columns = the cell's quantities; each entry a value or a numbered box."""
+    parts = anatomy(v.model.cell)
+    header = ("t", "x", *(q.tex for q in parts.quantities))
+    fmt = tex_number if v.ideal else sig_tex
     rows = []
-    for t, row in enumerate(v.trace("ideal"), 1):
-        cells = [TableCell(str(t)), TableCell(f"${tex_vector(v.inputs[t - 1])}$")]
-        cells += [TableCell(_value(row[name]), question=qid(t, name))
-                  for name in (*PRE_NAMES, *GATES, "c", "y")]
+    for t, row in enumerate(v.answer_rows(), 1):
+        cells = [TableCell(str(t)), TableCell(f"${_tex_values(v.inputs[t - 1], _plain)}$")]
+        for q in parts.quantities:
+            name = qid(t, q.name)
+            cells.append(TableCell(f"${_tex_values(row[q.name], fmt)}$", question=name,
+                                   box=numbers.get(name)))
         rows.append(tuple(cells))
-    return Table(HEADER, tuple(rows), T("ex.trace.table_caption"))
+    return Table(header, tuple(rows), T("ex.trace.table_caption"))
 
 
-def _plot(v: Variant) -> TracePlot:
+def _plain(x: Any) -> str:
+    return str(x) if isinstance(x, int) else sig_tex(x, 6)
+
+
+def _plot(v: Variant) -> TracePlot | None:
+    if not v.lecture:
+        return None  # the plot's series are the lecture cell's (c, y, i, f, o)
     rows = v.plot_trace()
     return TracePlot(tuple(range(1, len(rows) + 1)),
                      {name: tuple(r[name] for r in rows) for name in ("c", "y", "i", "f", "o")},
@@ -206,9 +323,15 @@ def generate(v: Variant) -> Exercise:
     ['3', '7', '7', '7', '0']
     """
     steps = range(1, len(v.inputs) + 1)
-    questions = [q for t in steps for q in step_questions(v, t)]
+    numbers = boxes(v)
+    memo = _Memo()
+    questions = [q for t in steps for q in step_questions(v, t, numbers, memo)]
     asked = tuple(t for t in steps if t not in v.worked)
-    intro = (T("ex.trace.intro", worked=v.worked, asked=asked, steps=len(v.inputs)) if v.worked
-             else T("ex.trace.intro_all", steps=len(v.inputs)))
+    kind = "ideal" if v.ideal else "exact"
+    if v.worked and asked:
+        intro = T(f"ex.trace.intro.{kind}", worked=v.worked, asked=asked, steps=len(v.inputs),
+                  digits=DIGITS)
+    else:
+        intro = T(f"ex.trace.intro_all.{kind}", steps=len(v.inputs), digits=DIGITS)
     return Exercise(FAMILY, T("ex.trace.title"), intro,
-                    tuple(questions), table=_table(v), plot=_plot(v))
+                    tuple(questions), table=_table(v, numbers), plot=_plot(v))

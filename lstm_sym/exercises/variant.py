@@ -19,7 +19,7 @@ each sequence writes (once onto a non-empty memory), resets and reads.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
@@ -27,9 +27,11 @@ import mpmath
 import numpy as np
 
 from lstm_sym.errors import UserError
+from lstm_sym.exercises.anatomy import anatomy
 from lstm_sym.exercises.model import IDEAL
 from lstm_sym.key import Student
 from lstm_sym.model.cells import Cell
+from lstm_sym.numeric.backends import Backend, get_backend
 from lstm_sym.numeric.examples import EXAMPLES, LECTURE_CELL, LECTURE_PARAMS, example
 from lstm_sym.numeric.run import run
 from lstm_sym.numeric.weights import Model, as_matrix, bind_sizes, cell_from_options
@@ -51,6 +53,11 @@ MEMORY_EXAMPLE = "lecture-memory"
 @cache
 def _cell(options: tuple[tuple[str, str], ...]) -> Cell:
     return cell_from_options(dict(options), "exercise: cell")
+
+
+def cell_of(options: dict[str, Any]) -> Cell:
+    """The cell of a variant's options, built once per set of options."""
+    return _cell(tuple(sorted(options.items())))
 
 
 def make_model(cell: dict[str, str], weights: dict[str, Any], where: str = "exercise") -> Model:
@@ -107,9 +114,50 @@ def _roles_from_weights(weights: dict) -> Roles:
     return Roles(channel("W_z"), channel("W_i"), channel("W_o"))
 
 
+def _sign(x: Any) -> mpmath.mpf:
+    return mpmath.mpf(mpmath.sign(x))
+
+
+@cache
+def saturated_backend() -> Backend:
+    """The ideal backend (σ as the 0/1 step of :mod:`lstm_sym.numeric.backends`) with tanh
+    idealised as well, to its sign: a saturated tanh is ±1, tanh(0) = 0."""
+    base = get_backend("ideal")
+    sign = np.frompyfunc(_sign, 1, 1)
+    return replace(base, act={**base.act, "tanh": lambda a: np.asarray(sign(a), dtype=object)})
+
+
+Row = dict[str, tuple[Any, ...]]
+
+
+def sequence_rows(model: Model, inputs, mode: str, h0: Any = None, c0: Any = None) -> list[Row]:
+    """Every quantity of every step as a tuple over the hidden units, plus each carried
+    state before the step (``c_prev``, ``h_prev``). ``ideal`` idealises σ and tanh.
+
+    >>> rows = sequence_rows(make_model(LECTURE_CELL, LECTURE_PARAMS), [[3, 1, 0]], "ideal")
+    >>> [int(rows[0][k][0]) for k in ("z_i", "i", "c", "c_prev")]
+    [90, 1, 3, 0]
+    """
+    backend = saturated_backend() if mode == "ideal" else None
+    trace = run(model, [[list(x) for x in inputs]], mode=mode, dps=50, backend=backend,
+                h0=None if h0 is None else [list(h0)], c0=None if c0 is None else [list(c0)])
+    parts = anatomy(model.cell)
+    rows = []
+    for env in trace.layers[0].steps:
+        row = {q.name: tuple(env[q.equation][:, 0]) for q in parts.quantities}
+        for st in model.cell.states:
+            row[f"{st.name}_prev"] = tuple(env[st.prev.name][:, 0])
+        rows.append(row)
+    return rows
+
+
 @dataclass(frozen=True)
 class Variant:
     """Everything the answers are computed from.
+
+    `ideal` variants have saturated weights, so answers are the lecture's idealised values
+    (σ as 0/1, tanh as ±1) with the exact values beside them; a teacher's own weights give
+    exact answers. `memory_inputs` is the lecture cell's memory puzzle (empty otherwise).
 
     >>> v = lecture_variant()
     >>> [round(float(s["c"])) for s in v.trace("ideal")]
@@ -121,11 +169,14 @@ class Variant:
     student: Student | None
     worked: tuple[int, ...]
     weights: dict[str, Any]
-    inputs: tuple[tuple[int, ...], ...]
+    inputs: tuple[tuple[Any, ...], ...]
     memory_inputs: tuple[tuple[int, ...], ...]
     sizes: dict[str, int]
     attempt: int = 0
-    cell: dict[str, str] = field(default_factory=lambda: dict(LECTURE_CELL))
+    cell: dict[str, Any] = field(default_factory=lambda: dict(LECTURE_CELL))
+    h0: tuple[Any, ...] | None = None
+    c0: tuple[Any, ...] | None = None
+    ideal: bool = True
 
     @cached_property
     def roles(self) -> Roles:
@@ -135,38 +186,80 @@ class Variant:
     def model(self) -> Model:
         return make_model(self.cell, self.weights)
 
+    @property
+    def lecture(self) -> bool:
+        """The lecture's memory cell (the families written for it apply)."""
+        return self.model.cell.lecture
+
+    def rows(self, mode: str) -> list[Row]:
+        """The trace sequence's quantities per step (tuples over the hidden units)."""
+        return self._rows[mode]
+
+    @cached_property
+    def _rows(self) -> dict[str, list[Row]]:
+        modes = ("ideal", "exact") if self.ideal else ("exact",)
+        out = {mode: sequence_rows(self.model, self.inputs, mode, self.h0, self.c0)
+               for mode in modes}
+        out.setdefault("ideal", out["exact"])
+        return out
+
+    def answer_rows(self) -> list[Row]:
+        """The values the key asks for: idealised for clean weights, else exact."""
+        return self.rows("ideal" if self.ideal else "exact")
+
     def trace(self, mode: str) -> list[dict[str, mpmath.mpf]]:
-        """The trace sequence's named values per step, in ``ideal`` or ``exact`` mode."""
-        return self._traces[(mode, "trace")]
+        """The trace sequence's named values per step, in ``ideal`` or ``exact`` mode
+        (one hidden unit: scalars; ``y`` is the output, ``c_prev`` the memory before)."""
+        return self._scalar_rows[mode]
+
+    @cached_property
+    def _scalar_rows(self) -> dict[str, list[dict[str, Any]]]:
+        output = anatomy(self.model.cell).quantities[-1].name
+        out = {}
+        for mode in ("ideal", "exact"):
+            rows = []
+            for row in self.rows(mode):
+                scalar = {k: v[0] for k, v in row.items()}
+                scalar["y"] = scalar[output]
+                rows.append(scalar)
+            out[mode] = rows
+        return out
 
     def memory_trace(self, mode: str) -> list[dict[str, mpmath.mpf]]:
-        return self._traces[(mode, "memory")]
+        return self._memory[mode]
+
+    @cached_property
+    def _memory(self) -> dict[str, list[dict[str, Any]]]:
+        return {mode: step_rows(self.model, self.memory_inputs, mode) if self.memory_inputs
+                else [] for mode in ("ideal", "exact")}
 
     def plot_trace(self) -> list[dict[str, float]]:
         """Float-mode values (what a plot shows)."""
         return [{k: float(v) for k, v in row.items()}
                 for row in step_rows(self.model, self.inputs, "float")]
 
-    @cached_property
-    def _traces(self) -> dict:
-        return {(mode, which): step_rows(self.model, seq, mode)
-                for mode in ("ideal", "exact")
-                for which, seq in (("trace", self.inputs), ("memory", self.memory_inputs))}
-
     def to_json(self) -> dict[str, Any]:
         """The key's ``exercise`` object: enough to recompute every answer."""
-        return {
-            "title": EXAMPLES[self.example][0] if self.example in EXAMPLES else self.example,
+        out = {
+            "title": EXAMPLES[self.example][0] if self.example in EXAMPLES
+            else f"{self.model.cell.title}: {self.example}",
             "example": self.example,
             "seed": self.seed,
             "attempt": self.attempt,
             "cell": dict(self.cell),
             "weights": {k: v for k, v in self.weights.items()},
             "inputs": [list(step) for step in self.inputs],
-            "memory_inputs": [list(step) for step in self.memory_inputs],
-            "sizes": dict(self.sizes),
-            "worked": list(self.worked),
         }
+        if self.memory_inputs:
+            out["memory_inputs"] = [list(step) for step in self.memory_inputs]
+        out["sizes"] = dict(self.sizes)
+        out["worked"] = list(self.worked)
+        for name in ("h0", "c0"):
+            if getattr(self, name) is not None:
+                out[name] = list(getattr(self, name))
+        if not self.ideal:
+            out["ideal"] = False
+        return out
 
     @classmethod
     def from_json(cls, data: dict, student: Student | None = None,
@@ -178,9 +271,12 @@ class Variant:
                 worked=tuple(int(t) for t in data["worked"]),
                 weights={k: v for k, v in data["weights"].items()},
                 inputs=tuple(tuple(step) for step in data["inputs"]),
-                memory_inputs=tuple(tuple(step) for step in data["memory_inputs"]),
+                memory_inputs=tuple(tuple(step) for step in data.get("memory_inputs", ())),
                 sizes={k: int(v) for k, v in data["sizes"].items()},
-                attempt=int(data.get("attempt", 0)), cell=dict(data["cell"]))
+                attempt=int(data.get("attempt", 0)), cell=dict(data["cell"]),
+                h0=tuple(data["h0"]) if data.get("h0") is not None else None,
+                c0=tuple(data["c0"]) if data.get("c0") is not None else None,
+                ideal=bool(data.get("ideal", True)))
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(f"{where}: cannot rebuild the exercise ({exc.__class__.__name__}: "
                             f"{exc})") from None
@@ -213,9 +309,7 @@ def check_worked(worked: tuple[int, ...], steps: int) -> tuple[int, ...]:
     worked = tuple(sorted({int(t) for t in worked}))
     bad = [t for t in worked if not 1 <= t <= steps]
     if bad:
-        raise UserError(f"--worked: step {bad[0]} is outside 1…{steps}")
-    if len(worked) == steps:
-        raise UserError(f"--worked: leave at least one of the {steps} steps to the student")
+        raise UserError(f"--worked: step {bad[0]} is past the sequence's {steps} steps")
     return worked
 
 
@@ -383,3 +477,66 @@ def problems(variant: Variant) -> list[str]:
     """Every cleanliness rule the variant breaks (empty for a clean one)."""
     return (sequence_problems(variant.model, variant.inputs, "trace", variant.worked)
             + sequence_problems(variant.model, variant.memory_inputs, "memory"))
+
+
+# --- a teacher's own weights ---------------------------------------------------------------
+
+WEIGHTS_EXAMPLE = "weights"
+
+
+def _numbers(arr: np.ndarray, vector: bool) -> list:
+    """A parameter as JSON numbers: a vector as one list, a matrix as rows."""
+    plain = [[v if isinstance(v, (int, float)) else float(v) for v in row] for row in arr.tolist()]
+    return [row[0] for row in plain] if vector else plain
+
+
+def _vector(value: Any, size: int, where: str) -> tuple[Any, ...] | None:
+    if value is None:
+        return None
+    arr = as_matrix(value, where)
+    if size not in arr.shape or arr.size != size:
+        raise UserError(f"{where}: expected {size} numbers (the hidden size), got "
+                        f"{'×'.join(map(str, arr.shape))}")
+    return tuple(arr.ravel().tolist())
+
+
+def variant_from_model(model: Model, inputs: Any, h0: Any = None, c0: Any = None,
+                       worked: tuple[int, ...] | None = None,
+                       student: Student | None = None) -> Variant:
+    """The variant of a teacher's weights and input sequence: answers are exact.
+
+    >>> from lstm_sym.numeric.weights import model_from_params
+    >>> m_ = model_from_params({"cell": "rnn", "bias": "single"},
+    ...                        [{"W": [[0.5]], "U": [[-1.0]], "b": [0.25]}])
+    >>> v = variant_from_model(m_, [[1.0], [2.0]])
+    >>> v.worked, v.ideal, v.weights["b"]
+    ((1,), False, [0.25])
+    """
+    if len(model.layers) != 1:
+        raise UserError(f"--weights: a worksheet traces one layer; the file has "
+                        f"{len(model.layers)}")
+    if "proj" in model.sizes:
+        raise UserError("--weights: a worksheet does not trace a projected LSTM (weight_hr)")
+    n_in, hidden = model.sizes["input"], model.sizes["hidden"]
+    arr = as_matrix(inputs, "--inputs") if not (isinstance(inputs, list) and inputs and
+                                                isinstance(inputs[0], list) and inputs[0]
+                                                and isinstance(inputs[0][0], list)) else None
+    if arr is None:
+        raise UserError("--inputs: a worksheet traces one sequence: a list of time steps, "
+                        "each a list of numbers")
+    if arr.shape[1] != n_in:
+        raise UserError(f"--inputs: each time step needs {n_in} numbers (the cell's input "
+                        f"size), got {arr.shape[1]}")
+    steps = arr.shape[0]
+    chosen = tuple(worked) if worked is not None else ((1,) if steps > 1 else ())
+    vectors = {prm.name: prm.is_vector for prm in model.cell.params}
+    weights = {name: _numbers(value, vectors[name]) for name, value in model.layers[0].items()}
+    states = {st.name for st in model.cell.states}
+    for name, value in (("h", h0), ("c", c0)):
+        if value is not None and name not in states:
+            raise UserError(f"--{name}0: the {model.cell.title} carries no {name}")
+    options = {k: v for k, v in model.cell_options.items()}
+    return Variant(WEIGHTS_EXAMPLE, None, student, check_worked(chosen, steps), weights,
+                   tuple(tuple(row) for row in arr.tolist()), (),
+                   {"n": n_in, "m": hidden if hidden != n_in else hidden + 1}, 0, options,
+                   _vector(h0, hidden, "--h0"), _vector(c0, hidden, "--c0"), ideal=False)

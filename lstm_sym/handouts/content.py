@@ -92,7 +92,7 @@ class Worksheet:
                           for it in sec.items)
             table = sec.table
             if table is not None:
-                rows = tuple(tuple(TableCell("", True, c.question)
+                rows = tuple(tuple(replace(c, text="", blank=True)
                                    if c.question in hidden else c for c in row)
                              for row in table.rows)
                 table = replace(table, rows=rows)

@@ -117,7 +117,7 @@ def _state_sizes(model: Model) -> dict[str, int]:
 
 
 def run(model: Model, inputs: Any, *, mode: str = "float", h0: Any = None, c0: Any = None,
-        dps: int = 50, keep: bool = True, bind=None) -> Trace:
+        dps: int = 50, keep: bool = True, bind=None, backend: Backend | None = None) -> Trace:
     """Run `model` over `inputs` (T steps of n numbers, or a batch of such sequences).
 
     >>> from lstm_sym.numeric.examples import example
@@ -130,7 +130,8 @@ def run(model: Model, inputs: Any, *, mode: str = "float", h0: Any = None, c0: A
     """
     if mode not in MODES and mode != "symbolic":
         raise UserError(f"--gates: expected one of {', '.join(MODES)}, got {mode!r}")
-    be = get_backend(mode)
+    # `backend` replaces the mode's own (e.g. exercises idealise tanh as well as σ).
+    be = backend or get_backend(mode)
     with mpmath.workdps(dps):
         return _run(model, inputs, be, mode, h0, c0, keep, bind)
 
