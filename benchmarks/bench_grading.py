@@ -44,7 +44,7 @@ from lstm_sym.key import read_key, write_key
 TARGET_SECONDS = 8.0
 QUESTIONS = (  # 20 questions of every kind: a trace step, lists, counts, formulas, choices
     "trace.t2.z", "trace.t2.z_i", "trace.t2.z_f", "trace.t2.z_o", "trace.t2.i", "trace.t2.f",
-    "trace.t2.o", "trace.t2.gates_exact", "trace.t2.c", "trace.t2.y", "memory.c", "memory.y",
+    "trace.t2.o", "trace.t2.c", "trace.t2.y", "memory.c", "memory.y",
     "params.lstm_formula", "params.pytorch_total", "shapes.weight_ih", "gates.opener",
     "gates.half_open", "gradient.local", "gru.ratio", "gru.total")
 SPELLINGS = {"params.lstm_formula": ["4m(m+n+1)", "4*m^2+4*m*n+4*m", r"4m^{2}+4mn+4m"],

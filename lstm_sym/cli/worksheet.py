@@ -172,6 +172,32 @@ def cell_options(args: argparse.Namespace) -> dict[str, Any] | None:
     return options
 
 
+def with_default_worked(args: argparse.Namespace) -> argparse.Namespace:
+    """--worked as given, else 1,4 for the lecture's example (as the lecture works it) and 1
+    for any other cell or sequence (a one-step sequence: none)."""
+    if getattr(args, "worked", None) is not None:
+        return args
+    lecture = not (getattr(args, "weights", None) or getattr(args, "inputs", None)
+                   or cell_options(args))
+    return argparse.Namespace(**{**vars(args), "worked": (1, 4) if lecture else None})
+
+
+def cell_flags(args: argparse.Namespace) -> str:
+    """The cell options of a run as command-line flags (for the class record's command).
+
+    >>> cell_flags(argparse.Namespace(cell="gru", input=3, hidden=2, gru_form="after",
+    ...                               peephole="none", bias=None, convention="lecture",
+    ...                               g=None, h=None))
+    ' --cell gru --input 3 --hidden 2 --gru-form after'
+    """
+    options = cell_options(args)
+    if not options:
+        return ""
+    flags = [f"--cell {options['cell']}", f"--input {args.input}", f"--hidden {args.hidden}"]
+    flags += [f"--{k.replace('_', '-')} {v}" for k, v in options.items() if k != "cell"]
+    return " " + " ".join(flags)
+
+
 def _own_weights(args: argparse.Namespace, students: list[Student] | None):
     """The exercise set on the teacher's --weights and --inputs, read as `trace` reads them."""
     from types import SimpleNamespace
@@ -489,13 +515,15 @@ def class_record(args: argparse.Namespace, students: Sequence[Student]) -> dict[
     >>> class_record(ns, [Student("s1", "Ada")])["reproduce"]
     'lstm-sym worksheet --students r.csv --seed 5 --example lecture-worked --worked 1,4 --lang en'
     """
-    worked = ",".join(str(t) for t in args.worked)
+    chosen = list(args.worked) if args.worked is not None else [1]
+    worked = ",".join(str(t) for t in chosen)
+    cell = cell_flags(args) if hasattr(args, "cell") else ""
     return {
         "schema": CLASS_SCHEMA, "seed": args.seed, "example": args.example,
-        "worked": list(args.worked), "lang": args.lang,
+        "worked": chosen, "lang": args.lang,
         "students": [{"id": s.id, "name": s.name} for s in students],
         "reproduce": (f"lstm-sym worksheet --students {args.students} --seed {args.seed} "
-                      f"--example {args.example} --worked {worked} --lang {args.lang}"),
+                      f"--example {args.example}{cell} --worked {worked} --lang {args.lang}"),
     }
 
 
@@ -513,6 +541,7 @@ def prepare(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student]
     from lstm_sym.classroom.roster import read_roster
 
     students = read_roster(args.students) if args.students is not None else None
+    args = with_default_worked(args)
     _plan(args)  # option mistakes first, before any work
     if students is not None:
         _check_ids(students)
