@@ -21,7 +21,7 @@ class Handouts:
 
     >>> h = worksheet()
     >>> h
-    <worksheet 'Exercises: the LSTM memory cell' (en): 83 questions, 63 to answer; .write(folder) writes md, tex, pdf>
+    <worksheet 'Exercises: the LSTM memory cell' (en): 78 questions, 60 to answer; .write(folder) writes md, tex, pdf>
     >>> h.key["questions"][0]["id"], h.markdown().splitlines()[0]
     ('trace.t1.z', '# Exercises: the LSTM memory cell')
     """
