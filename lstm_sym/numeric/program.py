@@ -78,6 +78,33 @@ def split_input_terms(expr: sp.MatAdd, consts: frozenset[str]) -> tuple[InputTer
     return InputTerms(key, weight, tuple(b.name for b in biases)), rest
 
 
+def whole_sum_key(terms: InputTerms | None, rest: list) -> str | None:
+    """``W@x+b+U@h`` for a sum of input-only terms and one product with a state, else None.
+
+    >>> W, x, b = sp.MatrixSymbol("W", 2, 3), sp.MatrixSymbol("x", 3, 1), sp.MatrixSymbol("b", 2, 1)
+    >>> U, h = sp.MatrixSymbol("U", 2, 2), sp.MatrixSymbol("h", 2, 1)
+    >>> whole_sum_key(*split_input_terms(sp.MatAdd(W * x, U * h, b), frozenset({"W", "U", "b"})))
+    'W@x+b+U@h'
+    """
+    if terms is None or len(rest) != 1 or product_key(rest[0]) is None:
+        return None
+    return f"{terms.key}+{product_key(rest[0])}"
+
+
+def act_key(expr: Act, consts: frozenset[str]) -> str:
+    """``sigmoid(z_i)``: the key an activation's value goes by when the float path computes it
+    ahead of the equations (the argument named, or a whole sum's key).
+
+    >>> act_key(Act("tanh", sp.MatrixSymbol("z", 2, 1)), frozenset())
+    'tanh(z)'
+    """
+    arg = expr.arg
+    if isinstance(arg, sp.MatAdd):
+        whole = whole_sum_key(*split_input_terms(arg, consts))
+        return f"{expr.fname}({whole})" if whole else ""
+    return f"{expr.fname}({arg.name})" if isinstance(arg, sp.MatrixSymbol) else ""
+
+
 def compile_expr(expr: sp.Basic, out_name: str | None = None,
                  consts: frozenset[str] = frozenset()) -> tuple[Forward, Backward]:
     """Forward and backward functions of one right-hand side.
@@ -114,9 +141,12 @@ def compile_expr(expr: sp.Basic, out_name: str | None = None,
         parts = [compile_expr(a, consts=consts) for a in expr.args]
         rest_parts = [compile_expr(a, consts=consts) for a in rest]
         key = fused.key if fused else None
+        whole = whole_sum_key(fused, rest)
 
         def fwd(env, be):
-            if key in env:  # x-only terms computed ahead for all steps (Program.fused)
+            if whole in env:  # the whole sum, made by the float path (Program.sums)
+                return env[whole]
+            if key in env:  # x-only terms computed ahead for all steps (Program.inputs_ahead)
                 value = env[key]
                 for f, _ in rest_parts:
                     value = value + f(env, be)
@@ -170,8 +200,11 @@ def compile_expr(expr: sp.Basic, out_name: str | None = None,
 
     if isinstance(expr, Act):
         (afwd, abwd), fname = compile_expr(expr.arg, consts=consts), expr.fname
+        akey = act_key(expr, consts)
 
         def fwd(env, be):
+            if akey in env:  # computed with its neighbours' in one call (Program.float_layer)
+                return env[akey]
             if fname not in be.act:
                 raise ValueError(f"the generic function {fname} has no numeric value; choose "
                                  "identity, tanh or sigmoid")
@@ -188,6 +221,32 @@ def compile_expr(expr: sp.Basic, out_name: str | None = None,
 
 
 @dataclass(frozen=True)
+class WholeSum:
+    """A pre-activation W x + b + U s: input-only terms plus one product with a carried state."""
+
+    key: str
+    terms: InputTerms
+    product: str
+
+
+@dataclass
+class FloatLayer:
+    """How the float path runs a layer: per step, one product of every parameter block with
+    [carried states; x; 1] gives all linear terms (U h + W x + b of every gate) at once, and
+    one call per activation acts on the rows of the gates it drives.
+
+    `matrix` is (rows, k) and `operand` (k, B); the operand's last row is ones (the biases).
+    """
+
+    matrix: np.ndarray
+    operand: np.ndarray
+    states: list[tuple[str, int, int]]  # carried state name -> operand rows
+    x_rows: tuple[int, int]
+    where: list[tuple[str, int, int]]  # env key -> rows of the step's product
+    acts: list[tuple[str, int, int, list[tuple[str, int, int]]]]  # activation, rows, its keys
+
+
+@dataclass(frozen=True)
 class Program:
     """A cell's assignments, compiled once; `step` runs them over one time step."""
 
@@ -196,8 +255,13 @@ class Program:
     forwards: tuple[Forward, ...]
     backwards: tuple[Backward, ...]
 
-    products: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # What the float path computes ahead of `step` (see float_layer): whole pre-activations,
+    # products with a carried state and input-only terms that are read on their own, and
+    # activations of whole pre-activations, as (key, activation, whole sum's key).
+    sums: tuple[WholeSum, ...] = ()
+    products: tuple[tuple[str, str, str], ...] = ()  # (key, parameter, state)
     inputs_ahead: tuple[InputTerms, ...] = ()
+    acts: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def of(cls, cell: Cell) -> Program:
@@ -208,53 +272,100 @@ class Program:
     def compile(cls, cell: Cell) -> Program:
         consts = frozenset(prm.name for prm in cell.params)
         compiled = [compile_expr(eq.rhs, eq.name, consts) for eq in cell.equations]
-        ahead: dict[str, InputTerms] = {}
-        # Products parameter @ carried state, grouped by the state: U_z h, U_i h, U_f h, U_o h
-        # become one stacked product per step.
         states = {st.prev.name for st in cell.states}
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for eq in cell.equations:
-            for node in sp.preorder_traversal(eq.rhs):
-                if isinstance(node, sp.MatAdd):
-                    terms, _ = split_input_terms(node, consts)
-                    if terms:
-                        ahead[terms.key] = terms
-                key = product_key(node)
-                if key and node.args[1].name in states and node.args[0].name in consts:
-                    pair = (key, node.args[0].name)
-                    if pair not in groups.setdefault(node.args[1].name, []):
-                        groups[node.args[1].name].append(pair)
+        sums: dict[str, WholeSum] = {}
+        ahead: dict[str, InputTerms] = {}
+        products: dict[str, tuple[str, str, str]] = {}
+        in_sums: set[int] = set()  # ids of products and sums a whole sum covers
+        acts: dict[str, tuple[str, str, str]] = {}
+        nodes = [node for eq in cell.equations for node in sp.preorder_traversal(eq.rhs)]
+        for node in nodes:
+            if isinstance(node, sp.MatAdd):
+                terms, rest = split_input_terms(node, consts)
+                whole = whole_sum_key(terms, rest)
+                if whole and rest[0].args[1].name in states and rest[0].args[0].name in consts:
+                    sums[whole] = WholeSum(whole, terms, product_key(rest[0]))
+                    in_sums.add(id(rest[0]))
+                elif terms:
+                    ahead[terms.key] = terms
+        for node in nodes:
+            key = product_key(node)
+            if key and id(node) not in in_sums and node.args[1].name in states \
+                    and node.args[0].name in consts:
+                products[key] = (key, node.args[0].name, node.args[1].name)
+        # An equation that is a whole sum (z_i = W_i x + b_i + U_i h) can have its activation
+        # computed straight from the product's rows.
+        whole_of = {eq.name: whole_sum_key(*split_input_terms(eq.rhs, consts))
+                    for eq in cell.equations if isinstance(eq.rhs, sp.MatAdd)}
+        for node in nodes:
+            if isinstance(node, Act) and (akey := act_key(node, consts)):
+                arg = node.arg
+                whole = (whole_of.get(arg.name) if isinstance(arg, sp.MatrixSymbol)
+                         else akey[len(node.fname) + 1:-1])
+                if whole in sums:
+                    acts[akey] = (akey, node.fname, whole)
         return cls(cell, tuple(eq.name for eq in cell.equations),
                    tuple(f for f, _ in compiled), tuple(b for _, b in compiled),
-                   tuple((v, tuple(pairs)) for v, pairs in groups.items()),
-                   tuple(ahead.values()))
+                   tuple(sums.values()), tuple(products.values()), tuple(ahead.values()),
+                   tuple(acts.values()))
 
-    def stack(self, params: Env) -> dict[str, tuple[np.ndarray, list[tuple[str, int, int]]]]:
-        """Per state name: the stacked parameter matrix and where each product's rows are."""
-        out = {}
-        for vec, pairs in self.products:
-            rows, where, start = [], [], 0
-            for key, pname in pairs:
-                rows.append(params[pname])
-                where.append((key, start, start + params[pname].shape[0]))
-                start += params[pname].shape[0]
-            out[vec] = (np.concatenate(rows, axis=0), where)
-        return out
+    def float_layer(self, params: Env, x_size: int, batch: int) -> FloatLayer:
+        """Plan a float layer: the stacked parameter matrix and where each term's rows are.
 
-    def precompute_inputs(self, params: Env, xs: np.ndarray) -> tuple[np.ndarray, list]:
-        """All input-only terms for all steps at once: xs is (n, T, B); returns the slab
-        (rows, T, B) and where each term's rows are. Float mode only."""
-        blocks, where, start = [], [], 0
-        for terms in self.inputs_ahead:
-            w = params[terms.weight]
-            bias = sum((params[b] for b in terms.biases), np.zeros((w.shape[0], 1)))
-            blocks.append(np.hstack([w, bias]))
-            where.append((terms.key, start, start + w.shape[0]))
-            start += w.shape[0]
-        n, steps, batch = xs.shape
-        augmented = np.vstack([xs.reshape(n, -1), np.ones((1, steps * batch))])
-        slab = (np.concatenate(blocks, axis=0) @ augmented).reshape(start, steps, batch)
-        return slab, where
+        Rows come in this order: whole pre-activations grouped by the activation that reads
+        them (so i, f, o are one block for one σ call), the other whole sums, products with
+        a state read on their own, input-only terms read on their own. Blocks a row does
+        not use are zeros.
+        """
+        used = [w.product.split("@")[1] for w in self.sums] + [vec for _, _, vec in self.products]
+        sizes = {w.product.split("@")[1]: params[w.product.split("@")[0]].shape[1] for w in self.sums}
+        sizes.update({vec: params[name].shape[1] for _, name, vec in self.products})
+        cols, width = {}, 0
+        for vec in dict.fromkeys(used):
+            cols[vec] = (width, width + sizes[vec])
+            width += sizes[vec]
+        x_rows = (width, width + x_size)
+        width = x_rows[1] + 1
+        dtype = next(iter(params.values())).dtype
+
+        def block(product: str | None, terms: InputTerms | None) -> np.ndarray:
+            name = product.split("@")[0] if product else terms.weight
+            rows = np.zeros((params[name].shape[0], width), dtype=dtype)
+            if product:
+                vec = product.split("@")[1]
+                rows[:, cols[vec][0]:cols[vec][1]] = params[name]
+            if terms:
+                rows[:, x_rows[0]:x_rows[1]] = params[terms.weight]
+                rows[:, -1:] = sum((params[b] for b in terms.biases),
+                                   np.zeros((rows.shape[0], 1), dtype=dtype))
+            return rows
+
+        sums = {w.key: w for w in self.sums}
+        blocks: list[tuple[str, np.ndarray]] = []  # env key, its rows of the matrix
+        acts = []
+        for fname in dict.fromkeys(f for _, f, _ in self.acts):
+            first = row = sum(b.shape[0] for _, b in blocks)
+            members = []
+            for akey, f, whole in self.acts:
+                if f == fname and whole in sums:
+                    w = sums.pop(whole)
+                    blocks.append((whole, block(w.product, w.terms)))
+                    size = blocks[-1][1].shape[0]
+                    members.append((akey, row - first, row - first + size))
+                    row += size
+            if members:
+                acts.append((fname, first, first + members[-1][2], members))
+        blocks += [(w.key, block(w.product, w.terms)) for w in sums.values()]
+        blocks += [(key, block(key, None)) for key, _, _ in self.products]
+        blocks += [(terms.key, block(None, terms)) for terms in self.inputs_ahead]
+        where, row = [], 0
+        for key, rows in blocks:
+            where.append((key, row, row + rows.shape[0]))
+            row += rows.shape[0]
+        operand = np.empty((width, batch), dtype=dtype)
+        operand[-1] = 1
+        return FloatLayer(np.concatenate([b for _, b in blocks], axis=0), operand,
+                          [(vec, *cols[vec]) for vec in cols], x_rows, where, acts)
 
     def step(self, env: Env, be: Backend,
              bind: Callable[[str, np.ndarray], np.ndarray] | None = None) -> Env:

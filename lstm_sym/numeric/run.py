@@ -6,7 +6,7 @@ three modes:
 
 - ``exact``: mpmath at `dps` digits (σ(90) is 1 − 8.2·10⁻⁴⁰, not 1);
 - ``ideal``: every σ a hard 0/1 step, as the lecture reasons ("the gate is open");
-- ``float``: float64 NumPy over a batch of sequences.
+- ``float``: float64 (or float32, ``dtype=``) NumPy over a batch of sequences.
 
 Gradients are reverse mode over the same program, step by step back in time.
 """
@@ -22,7 +22,7 @@ import sympy as sp
 
 from lstm_sym.errors import UserError
 from lstm_sym.model.notation import m, n, p
-from lstm_sym.numeric.backends import Backend, get_backend
+from lstm_sym.numeric.backends import FLOAT_DTYPES, Backend, get_backend
 from lstm_sym.numeric.program import Env, Program
 from lstm_sym.numeric.weights import Model, as_matrix
 
@@ -51,6 +51,11 @@ class Trace:
     final: list[dict[str, np.ndarray]]  # per layer: state name -> (size, batch)
     envs: list[list[Env]] = field(default_factory=list, repr=False)
 
+    @property
+    def dtype(self) -> str:
+        """``float64`` or ``float32`` for float traces, ``object`` for the others."""
+        return self.outputs.dtype.name
+
     def step_values(self, t: int, b: int = 0, layer: int = -1) -> dict[str, list]:
         """Named values of step t (0-based) of sequence b, as the trace JSON lists them."""
         cell = self.model.cell
@@ -63,10 +68,10 @@ class Trace:
         return row
 
 
-def _inputs_array(inputs: Any, n: int, where: str = "--inputs") -> np.ndarray:
+def _inputs_array(inputs: Any, n: int, where: str = "--inputs", dtype: Any = np.float64) -> np.ndarray:
     """Inputs as (batch, T, n): a list of steps, or a list of such lists.
 
-    A float NumPy array is checked in one vectorised pass and kept as float64 (the
+    A float NumPy array is checked in one vectorised pass and kept as `dtype` (the float
     batch path); anything else is checked entry by entry so errors can name it.
     """
     if isinstance(inputs, np.ndarray) and inputs.dtype.kind in "fiu" and inputs.ndim in (2, 3):
@@ -78,7 +83,8 @@ def _inputs_array(inputs: Any, n: int, where: str = "--inputs") -> np.ndarray:
                             f"size), got {arr.shape[2]}")
         if not np.isfinite(arr).all():
             raise UserError(f"{where}: contains NaN or infinity")
-        return arr.astype(np.float64, copy=False)
+        with np.errstate(over="ignore"):  # too large for float32: reported by the caller
+            return arr.astype(dtype, copy=False)
     arr = np.array(inputs, dtype=object)
     if arr.ndim == 2:
         arr = arr[None]
@@ -117,8 +123,12 @@ def _state_sizes(model: Model) -> dict[str, int]:
 
 
 def run(model: Model, inputs: Any, *, mode: str = "float", h0: Any = None, c0: Any = None,
-        dps: int = 50, keep: bool = True, bind=None, backend: Backend | None = None) -> Trace:
+        dps: int = 50, keep: bool = True, bind=None, backend: Backend | None = None,
+        dtype: str = "float64") -> Trace:
     """Run `model` over `inputs` (T steps of n numbers, or a batch of such sequences).
+
+    `dtype` is the float mode's number type, ``float64`` or ``float32``; `keep=False` keeps
+    only outputs and final states (no per-step values), for speed.
 
     >>> from lstm_sym.numeric.examples import example
     >>> ex = example("lecture-worked")
@@ -127,19 +137,27 @@ def run(model: Model, inputs: Any, *, mode: str = "float", h0: Any = None, c0: A
     [0, 0, 0, 7, 0]
     >>> print(mpmath.nstr(run(ex.model, ex.inputs, mode="exact").outputs[0, 3, 0], 8))
     6.9995006
+    >>> run(ex.model, ex.inputs, dtype="float32").outputs.dtype
+    dtype('float32')
     """
     if mode not in MODES and mode != "symbolic":
         raise UserError(f"--gates: expected one of {', '.join(MODES)}, got {mode!r}")
+    if dtype not in FLOAT_DTYPES:
+        raise UserError(f"--dtype: expected one of {', '.join(FLOAT_DTYPES)}, got {dtype!r}")
+    if dtype != "float64" and mode != "float":
+        raise UserError(f"--dtype {dtype}: only float traces (--gates float) have a dtype; "
+                        f"{mode} traces compute with mpmath")
     # `backend` replaces the mode's own (e.g. exercises idealise tanh as well as σ).
-    be = backend or get_backend(mode)
+    be = backend or get_backend(mode, dtype)
     with mpmath.workdps(dps):
         return _run(model, inputs, be, mode, h0, c0, keep, bind)
 
 
 def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
     cell, prog = model.cell, Program.of(model.cell)
-    x = _inputs_array(inputs, model.sizes["input"])
-    batch, steps = x.shape[0], x.shape[1]
+    x = _inputs_array(inputs, model.sizes["input"],
+                      dtype=be.dtype if be.name == "float" else np.float64)
+    batch = x.shape[0]
     state_sizes = _state_sizes(model)
     init = {"h": h0, "c": c0}
     for name, value in init.items():
@@ -147,44 +165,87 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
             raise UserError(f"--{name}0: the {cell.title} carries no {name}")
     states0 = {name: _initial(init[name], len(model.layers), size, batch, f"--{name}0")
                for name, size in state_sizes.items()}
-    layer_in = be.to_array(x)
+    with np.errstate(over="ignore"):
+        layer_in = be.to_array(x)
+        layers = [{k: be.to_array(v) for k, v in raw.items()} for raw in model.layers]
+    if be.name == "float":
+        x = layer_in  # the inputs as the trace used them (rounded to float32 in float32)
+        if be.dtype != np.float64:  # float64 values were checked finite; narrower may overflow
+            _check_fits(be.dtype, [("--inputs", layer_in)] +
+                        [(f"--weights: {k}", v) for layer in layers for k, v in layer.items()])
+    out_size = int(sp.sympify(cell.output.shape[0]).subs(
+        {n: model.sizes["input"], m: model.sizes["hidden"],
+         p: model.sizes.get("proj", model.sizes["hidden"])}))
     traces, finals, all_envs = [], [], []
-    for li, raw in enumerate(model.layers):
-        params = {k: be.to_array(v) for k, v in raw.items()}
+    for li, params in enumerate(layers):
         state = {st.prev.name: be.to_array(states0[st.name][li]) for st in cell.states}
-        # Float mode: input terms for every step in one product, then per step one
-        # stacked product per carried state (see Program.precompute_inputs / stack).
-        stacked = prog.stack(params) if be.name == "float" else {}
-        ahead = None
-        if be.name == "float" and prog.inputs_ahead:
-            ahead = prog.precompute_inputs(params, layer_in.transpose(2, 1, 0))
-        envs: list[Env] = []
-        out_size = int(sp.sympify(cell.output.shape[0]).subs(
-            {n: model.sizes["input"], m: model.sizes["hidden"],
-             p: model.sizes.get("proj", model.sizes["hidden"])}))
-        outs = np.empty((batch, steps, out_size), dtype=np.float64 if be.name == "float"
-                        else object)
-        for t in range(steps):
-            env = dict(params)
-            env.update(state)
-            env["x"] = layer_in[:, t, :].T  # a view: the float path reads x ahead of time
-            if ahead is not None:
-                for key, a, b in ahead[1]:
-                    env[key] = ahead[0][a:b, t, :]
-            for vec, (mat, where) in stacked.items():
-                prod = mat @ env[vec]
-                for key, a, b in where:
-                    env[key] = prod[a:b]
-            prog.step(env, be, bind)
-            state = {st.prev.name: env[st.new.name] for st in cell.states}
-            outs[:, t, :] = env[cell.output.name].T
-            if keep:
-                envs.append(env)
-        layer_in = outs  # (batch, T, size): the next layer's input
+        layer = _float_layer if be.name == "float" else _exact_layer
+        layer_in, state, envs = layer(prog, be, params, state, layer_in, out_size, keep, bind)
         traces.append(LayerTrace(envs))
         all_envs.append(envs)
         finals.append({st.name: state[st.prev.name] for st in cell.states})
     return Trace(model, be.name, x, traces, layer_in, finals, all_envs)
+
+
+def _check_fits(dtype: np.dtype, arrays: list[tuple[str, np.ndarray]]) -> None:
+    for where, arr in arrays:
+        if not np.isfinite(arr).all():
+            raise UserError(f"{where}: a number is too large for {dtype.name}")
+
+
+def _exact_layer(prog: Program, be: Backend, params: Env, state: Env, layer_in: np.ndarray,
+                 out_size: int, keep: bool, bind) -> tuple[np.ndarray, Env, list[Env]]:
+    """One layer over all steps with object entries (mpmath or SymPy), one step at a time."""
+    cell = prog.cell
+    batch, steps = layer_in.shape[0], layer_in.shape[1]
+    envs: list[Env] = []
+    outs = np.empty((batch, steps, out_size), dtype=object)
+    for t in range(steps):
+        env = dict(params)
+        env.update(state)
+        env["x"] = layer_in[:, t, :].T
+        prog.step(env, be, bind)
+        state = {st.prev.name: env[st.new.name] for st in cell.states}
+        outs[:, t, :] = env[cell.output.name].T
+        if keep:
+            envs.append(env)
+    return outs, state, envs
+
+
+def _float_layer(prog: Program, be: Backend, params: Env, state: Env, layer_in: np.ndarray,
+                 out_size: int, keep: bool, bind) -> tuple[np.ndarray, Env, list[Env]]:
+    """One layer in float: per step one product of the stacked parameters with
+    [states; x; 1] and one call per activation over its gates' rows (Program.float_layer);
+    the equations then read those values and compute the rest."""
+    cell = prog.cell
+    batch, steps = layer_in.shape[0], layer_in.shape[1]
+    # (T, n, B) in one contiguous block: a step's x is then one plain copy. The layer's
+    # outputs are collected the same way, so the next layer gets this layout for free.
+    xs = np.ascontiguousarray(layer_in.transpose(1, 2, 0))
+    plan = prog.float_layer(params, xs.shape[1], batch)
+    operand, (x_from, x_to) = plan.operand, plan.x_rows
+    envs: list[Env] = []
+    outs = np.empty((steps, out_size, batch), dtype=be.dtype)
+    for t in range(steps):
+        env = dict(params)
+        env.update(state)
+        env["x"] = xs[t]
+        for vec, a, b in plan.states:
+            operand[a:b] = env[vec]
+        operand[x_from:x_to] = xs[t]
+        prod = plan.matrix @ operand
+        for key, a, b in plan.where:
+            env[key] = prod[a:b]
+        for fname, a, b, members in plan.acts:
+            values = be.act[fname](prod[a:b])
+            for key, c, d in members:
+                env[key] = values[c:d]
+        prog.step(env, be, bind)
+        state = {st.prev.name: env[st.new.name] for st in cell.states}
+        outs[t] = env[cell.output.name]
+        if keep:
+            envs.append(env)
+    return outs.transpose(2, 0, 1), state, envs
 
 
 @dataclass

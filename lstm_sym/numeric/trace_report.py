@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from lstm_sym.errors import UserError
 from lstm_sym.numeric.examples import example
@@ -62,9 +63,11 @@ class TraceReport:
     columns: list[str]
     sequences: list[list[dict[str, Any]]]
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    dtype: str = "float64"  # float traces: float64 or float32
 
 
-def trace_report(src: RunInputs, mode: str = "exact", tol: float = 1e-3) -> TraceReport:
+def trace_report(src: RunInputs, mode: str = "exact", tol: float = 1e-3,
+                 dtype: str = "float64") -> TraceReport:
     """Run the model and collect every named value per step.
 
     In ideal mode the exact trace is run too, and every value further than `tol`
@@ -77,7 +80,7 @@ def trace_report(src: RunInputs, mode: str = "exact", tol: float = 1e-3) -> Trac
     >>> [int(r["c"][0]) for r in rep.sequences[0]], rep.warnings
     ([3, 7, 7, 7, 0], [])
     """
-    trace = run(src.model, src.inputs, mode=mode, h0=src.h0, c0=src.c0)
+    trace = run(src.model, src.inputs, mode=mode, h0=src.h0, c0=src.c0, dtype=dtype)
     batch, steps = trace.inputs.shape[0], trace.inputs.shape[1]
     seqs = [[trace.step_values(t, b) for t in range(steps)] for b in range(batch)]
     columns = list(seqs[0][0].keys())
@@ -96,7 +99,7 @@ def trace_report(src: RunInputs, mode: str = "exact", tol: float = 1e-3) -> Trac
                             warnings.append({"sequence": b, "t": t + 1, "name": name,
                                              "index": k, "ideal": vi, "exact": ve,
                                              "note": "pre-activation 0: half open"})
-    return TraceReport(src.name, mode, src.model.cell.kind, columns, seqs, warnings)
+    return TraceReport(src.name, mode, src.model.cell.kind, columns, seqs, warnings, dtype)
 
 
 def _gate_names(model: Model) -> set[str]:
@@ -111,10 +114,15 @@ def number_text(value: Any, mode: str, digits: int = 10) -> str:
 
     >>> number_text(mpmath.mpf(7), "ideal"), number_text(0.1234567, "float")
     ('7', '0.1234567')
+    >>> number_text(np.float32(0.1), "float")  # float32: its shortest decimal, not 0.100000001
+    '0.1'
+
     >>> with mpmath.workdps(50):
     ...     number_text(1 / (1 + mpmath.exp(-90)), "exact", 4)
     '1 − 8.194e-40'
     """
+    if isinstance(value, np.float32):
+        value = float(str(value))  # the shortest decimal that reads back as this float32
     if isinstance(value, (int,)) or (isinstance(value, (mpmath.mpf, float))
                                      and value == int(value) and abs(value) < 1e15):
         return str(int(value))
@@ -134,6 +142,8 @@ def _cell_text(values: list, mode: str, digits: int) -> str:
 
 
 def _json_value(value: Any, mode: str, digits: int):
+    if isinstance(value, np.float32):
+        return float(str(value))  # 0.1, not 0.10000000149011612
     if mode == "float":
         return float(value)
     if value == int(value):
@@ -148,6 +158,8 @@ def format_trace(rep: TraceReport, fmt: str, digits: int = 10) -> str:
             return {k: (v if k == "t" else [_json_value(x, rep.mode, digits) for x in v])
                     for k, v in row.items()}
         data: dict[str, Any] = {"example": rep.name, "cell": rep.cell, "mode": rep.mode}
+        if rep.mode == "float":
+            data["dtype"] = rep.dtype
         if rep.mode == "exact":
             data["note"] = "exact values are decimal strings (50 significant digits)"
         if len(rep.sequences) == 1:
@@ -186,7 +198,8 @@ def format_trace(rep: TraceReport, fmt: str, digits: int = 10) -> str:
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
         lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
         lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
-        text = f"{rep.cell} trace ({rep.mode} gates)\n" + "\n".join(lines)
+        kind = f"{rep.mode} gates, {rep.dtype}" if rep.mode == "float" else f"{rep.mode} gates"
+        text = f"{rep.cell} trace ({kind})\n" + "\n".join(lines)
     if rep.warnings:
         notes = [f"note: step {w['t']}: {w['name']} is {number_text(w['ideal'], 'ideal')} "
                  f"ideally but {number_text(w['exact'], 'exact', digits)} exactly"
