@@ -91,10 +91,12 @@ def test_markdown_editions_follow_the_content(sheets):
     assert "$c_2 = g(z)" in sol and "$c_2 = g(z)" not in work  # t = 2 is for the student
     assert "$c_4 = g(z)" in work  # t = 4 is worked, as in the lecture
     assert "- [x] closed" in sol and "- [ ] closed" in work
-    # Blanks name their question; numbers are math (a true minus sign).
-    assert "| $2$ | $4$ | $1$ | $0$ | $4$ | $1$ | $1$ | $0$ | (3) | (4) |\n| $3$" in work
+    # The trace table is turned (one column per step); blanks show their box number,
+    # numbered row by row of the content's table; numbers are math (a true minus sign).
+    assert "| $c_t$ | **$3$** | (1) | (3) | **$7$** | (5) |" in work
+    assert "| $x_2$ | $1$ | $1$ | $0$ | $0$ | $-1$ |" in work
     table = work[work.index("| $t$"):].split("\n\n")[0].splitlines()
-    assert len(table) == 2 + 5 and all(line.startswith("|") for line in table)
+    assert len(table) == 2 + 9 and all(line.startswith("|") for line in table)
     assert "**Solutions**" in sol and "**Worksheet**" in work and "\n\n\n" not in sol
 
 
@@ -112,7 +114,7 @@ def test_latex_editions(sheets):
     assert "\\input{" not in sol.split("\\begin{document}")[1]
     assert "\\begin{tikzpicture}" in sol and "\\begin{axis}" in sol
     assert "\\begin{axis}" not in work and "\\blankcell{3}" in work
-    assert "\\answerlines{Answer:}{2}" in work and "\\answerlines{" not in sol
+    assert "\\answerfield{Answer:}{2}" in work and "\\answerfield{" not in sol
     assert sol.count("\\begin{document}") == 1 and sol.rstrip().endswith("\\end{document}")
 
 
@@ -120,7 +122,7 @@ def test_chinese_sheet_uses_ctex_and_chinese_words():
     ws = sample_worksheet("zh", Student("s7", "李小龙"))
     tex = render(ws.student_edition(), "tex")
     assert "{ctexart}" in tex and "Noto Serif CJK SC" in tex
-    assert "姓名：}~李小龙" in tex and "练习" in tex
+    assert "\\namefield{姓名：}{李小龙}" in tex and "练习" in tex
     md = render(ws, "md")
     assert "**姓名：** 李小龙" in md and "参考答案" in md
 
@@ -163,6 +165,8 @@ def test_every_ui_word_is_used():
     for key in catalogue("en"):
         if key.startswith("ui.edition."):  # chosen by the worksheet's edition
             assert 'words[f"edition.{ws.edition}"]' in code
+        elif key.startswith("ui.goal."):  # chosen by the sheet's families
+            assert 'words[f"goal.{name}"]' in code
         elif key.startswith("ui.cli."):
             assert f'"{key}"' in code, key
         elif key.startswith("ui."):

@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from lstm_sym.handouts import layout
 from lstm_sym.handouts.content import Section, Step, Worksheet
 from lstm_sym.handouts.pictures import coordinates, latex_to_text
 from lstm_sym.i18n import catalogue
@@ -137,6 +138,27 @@ def tex_cell(text: str) -> Markup:
     if _NUMBER_RE.fullmatch(text):
         return Markup(f"${text.replace('−', '-')}$")
     return tex_prose(text)
+
+
+def head_cell(text: Any) -> Markup:
+    """A table's header or row label: LaTeX math (``z_i``, ``t``), or prose when it
+    holds ``$…$`` itself.
+
+    >>> print(head_cell("z_i"), head_cell("step $t$"))
+    $z_i$ step $t$
+    """
+    text = str(text)
+    return Markup(f"${text}$") if "$" not in text else tex_prose(text)
+
+
+def md_head_cell(text: Any) -> Markup:
+    """:func:`head_cell` for Markdown tables.
+
+    >>> print(md_head_cell("z_i"))
+    $z_i$
+    """
+    text = str(text)
+    return Markup(f"${text}$") if "$" not in text else md_cell(text)
 
 
 # --- Markdown escaping ------------------------------------------------------------
@@ -289,8 +311,10 @@ class SheetEnvironment(jinja2.Environment):
 
 
 FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_cell},
-    "md": {"e": md_escape, "prose": md_prose, "math": math, "cell": md_cell},
+    "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_cell,
+            "headcell": head_cell},
+    "md": {"e": md_escape, "prose": md_prose, "math": math, "cell": md_cell,
+           "headcell": md_head_cell},
 }
 ESCAPE = {"tex": tex_escape, "md": md_escape}
 
@@ -353,16 +377,6 @@ def _ui_words(lang: str) -> tuple[tuple[str, str], ...]:
                  if key.startswith("ui.") and not key.startswith("ui.cli."))
 
 
-def _question_numbers(ws: Worksheet) -> dict[str, int]:
-    ids = [item.id for section in ws.sections for item in section.items]
-    return {item_id: n for n, item_id in enumerate(ids, start=1)}
-
-
-def _table_questions(ws: Worksheet) -> set[str]:
-    return {cell.question for section in ws.sections if section.table
-            for row in section.table.rows for cell in row if cell.question}
-
-
 def plot_file_name(ws: Worksheet, section: Section) -> str:
     """The SVG file beside the Markdown for a section's plot: ``trace.svg``, then
     ``trace-2.svg``… when a sheet has several.
@@ -397,10 +411,20 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
     """
     env = environment(fmt, None if templates is None else str(templates))
     words = labels_for(ws)
+    in_table = layout.table_questions(ws)
+    form = ws.edition == "worksheet"  # a form to fill in: name lines, instructions
     context = {
-        "ws": ws, "L": words, "fmt": fmt,
+        "ws": ws, "L": words, "fmt": fmt, "form": form,
         "sections": [section for section in ws.sections if _has_content(section)],
-        "numbers": _question_numbers(ws), "table_questions": _table_questions(ws),
+        "numbers": layout.question_numbers(ws), "boxes": layout.box_numbers(ws),
+        "table_questions": in_table, "groups": layout.groups,
+        "grid": lambda table: layout.transposed(table) if layout.turn(table) else table,
+        "points": lambda section: layout.points_of(section, in_table),
+        "total_points": layout.total_points(ws), "minutes": layout.minutes(ws),
+        "goals": [words[f"goal.{name}"] for name in layout.goals(ws)],
+        "item_room": lambda item: layout.item_room(item, in_table),
+        "section_room": lambda section: layout.section_room(section, in_table),
+        "working_lines": layout.working_lines,
         "edition_label": words[f"edition.{ws.edition}"],
         "plot_file": lambda section: plot_file_name(ws, section),
         **(extra or {}),

@@ -1,0 +1,235 @@
+"""How a handout is laid out, in numbers the templates use: question and box numbers,
+the trace table turned so its boxes are large enough to write in, the worked steps
+grouped by table row, points and their total, the estimated time and the learning
+goals, and how much room each block needs so no page break separates it from its
+heading or its answer space.
+
+Everything here is derived from the :class:`~lstm_sym.handouts.content.Worksheet`;
+nothing about a cell is named.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from lstm_sym.handouts.content import Item, Section, Table, TableCell, Worksheet
+
+# Minutes a student needs, by what they do: fill a table box, answer a question (per point).
+MINUTES_PER_BOX = 0.75
+MINUTES_PER_POINT = 2.0
+# The learning goals a sheet states: each covers some question families; shown when the
+# sheet has one of them (the text is ui.goal.<name> in the catalogue).
+GOALS = (("trace", ("cell", "trace", "memory")),
+         ("count", ("param_count", "shapes", "gru")),
+         ("design", ("gate_design", "gradient")))
+CHARS_PER_LINE = 88  # of prose at 11 pt on the A4 text width
+# Ruled lines of working space above the answer box, by question kind: a formula needs
+# room to derive it; a number is worked out in the margin of the trace or in one line.
+WORKING_LINES = {"expression": 2}
+BASELINES_PER_LINE = 1.9  # a ruled line 0.9 cm apart, in baselines of 11 pt text
+
+
+@dataclass(frozen=True)
+class Group:
+    """The questions a table row answers (one trace step), with how they were found."""
+
+    label: str  # the row's first entry, e.g. the step "2"
+    items: tuple[Item, ...]
+
+    @property
+    def shown(self) -> bool:
+        """Whether the group has anything to show (a worked or solved step)."""
+        return any(item.solution or item.answer for item in self.items)
+
+
+def table_questions(ws: Worksheet) -> set[str]:
+    """Ids of the questions answered in a table box.
+
+    >>> from lstm_sym.handouts.content import Section
+    >>> t = Table(("t", "c"), ((TableCell("1"), TableCell("3", question="q")),))
+    >>> table_questions(Worksheet("W", "en", "solutions", (Section("s", "S", table=t),)))
+    {'q'}
+    """
+    return {cell.question for section in ws.sections if section.table
+            for row in section.table.rows for cell in row if cell.question}
+
+
+def question_numbers(ws: Worksheet) -> dict[str, int]:
+    """Numbers of the questions listed one by one (those not answered in a table box).
+
+    >>> from lstm_sym.handouts.content import Section
+    >>> ws = Worksheet("W", "en", "solutions", (Section("s", "S", items=(
+    ...     Item("a", "p", "number"), Item("b", "p", "number"))),))
+    >>> question_numbers(ws)
+    {'a': 1, 'b': 2}
+    """
+    in_table = table_questions(ws)
+    ids = [item.id for section in ws.sections for item in section.items
+           if item.id not in in_table]
+    return {item_id: n for n, item_id in enumerate(ids, start=1)}
+
+
+def box_numbers(ws: Worksheet) -> dict[str, int]:
+    """The number of each table box a student fills, in table order (row by row): the
+    numbers the questions' "write it in box N" use. Worked entries get none.
+
+    >>> from lstm_sym.handouts.content import Section
+    >>> t = Table(("t", "a", "b"), ((TableCell("1"), TableCell("3", question="t1.a"),
+    ...     TableCell("4", question="t1.b")), (TableCell("2"), TableCell("5", question="t2.a"),
+    ...     TableCell("6", question="t2.b"))))
+    >>> items = tuple(Item(q, "p", "number", worked=q.startswith("t1")) for q in
+    ...               ("t1.a", "t1.b", "t2.a", "t2.b"))
+    >>> box_numbers(Worksheet("W", "en", "solutions", (Section("s", "S", items=items, table=t),)))
+    {'t2.a': 1, 't2.b': 2}
+    """
+    worked = {item.id for section in ws.sections for item in section.items if item.worked}
+    ids = [cell.question for section in ws.sections if section.table
+           for row in section.table.rows for cell in row
+           if cell.question and cell.question not in worked]
+    return {qid: n for n, qid in enumerate(dict.fromkeys(ids), start=1)}
+
+
+def groups(section: Section) -> list[Group]:
+    """The table-answered questions of a section, one group per table row.
+
+    >>> t = Table(("t", "a"), ((TableCell("1"), TableCell("3", question="x")),))
+    >>> [g.label for g in groups(Section("s", "S", items=(Item("x", "p", "number"),), table=t))]
+    ['1']
+    """
+    if section.table is None:
+        return []
+    by_id = {item.id: item for item in section.items}
+    out = []
+    for row in section.table.rows:
+        items = tuple(by_id[c.question] for c in row if c.question in by_id)
+        if items:
+            out.append(Group(row[0].text if row else "", items))
+    return out
+
+
+def transposed(table: Table) -> Table:
+    """The table turned: one column per row (a trace step), one row per quantity, so
+    each box gets a wide column instead of a thin one.
+
+    >>> t = Table(("t", "a", "b"), ((TableCell("1"), TableCell("3"), TableCell("4")),))
+    >>> [[c.text for c in row] for row in transposed(t).rows]
+    [['a', '3'], ['b', '4']]
+    >>> transposed(t).header
+    ('t', '1')
+    """
+    columns = [table.header, *[tuple(c.text for c in row) for row in table.rows]]
+    header = tuple(col[0] for col in columns)
+    rows = []
+    for k in range(1, len(table.header)):
+        rows.append((TableCell(table.header[k]),
+                     *(row[k] if k < len(row) else TableCell("") for row in table.rows)))
+    return Table(header, tuple(rows), table.caption)
+
+
+def turn(table: Table) -> bool:
+    """Whether to show a table turned: when it has more columns than rows (the trace:
+    11 quantities over 5 steps), so its boxes are wide enough to write in.
+
+    >>> turn(Table(("t", "a", "b"), ((TableCell("1"), TableCell("2"), TableCell("3")),)))
+    True
+    """
+    return len(table.header) > len(table.rows) + 1
+
+
+def points_of(section: Section, in_table: set[str]) -> tuple[int, int]:
+    """(points of the questions listed, points of the table boxes) of a section, worked
+    questions excluded (nobody answers them).
+
+    >>> s = Section("s", "S", items=(Item("a", "p", "number", points=2),
+    ...     Item("b", "p", "number"), Item("c", "p", "number", worked=True)))
+    >>> points_of(s, {"b"})
+    (2, 1)
+    """
+    listed = sum(i.points for i in section.items if not i.worked and i.id not in in_table)
+    boxed = sum(i.points for i in section.items if not i.worked and i.id in in_table)
+    return listed, boxed
+
+
+def total_points(ws: Worksheet) -> int:
+    """Points of every question the student answers."""
+    in_table = table_questions(ws)
+    return sum(sum(points_of(section, in_table)) for section in ws.sections)
+
+
+def minutes(ws: Worksheet) -> int:
+    """Estimated working time, to the next 5 minutes: 45 seconds per table box and
+    2 minutes per point of the other questions.
+
+    >>> from lstm_sym.handouts.content import Section
+    >>> minutes(Worksheet("W", "en", "solutions", (Section("s", "S", items=(
+    ...     Item("a", "p", "number", points=3),)),)))
+    10
+    """
+    in_table = table_questions(ws)
+    boxes = sum(1 for s in ws.sections for i in s.items if not i.worked and i.id in in_table)
+    listed = sum(points_of(s, in_table)[0] for s in ws.sections)
+    total = boxes * MINUTES_PER_BOX + listed * MINUTES_PER_POINT
+    return max(5, 5 * math.ceil(total / 5))
+
+
+def goals(ws: Worksheet) -> list[str]:
+    """The names of the learning goals the sheet's families serve (catalogue
+    ``ui.goal.<name>``), in a fixed order.
+
+    >>> from lstm_sym.handouts.content import Section
+    >>> goals(Worksheet("W", "en", "solutions", (Section("gru", "G"), Section("trace", "T"))))
+    ['trace', 'count']
+    """
+    families = {s.family for s in ws.sections}
+    return [name for name, covers in GOALS if families & set(covers)]
+
+
+def lines(text: str) -> int:
+    """Printed lines a paragraph of prose takes, roughly."""
+    return max(1, math.ceil(len(text) / CHARS_PER_LINE))
+
+
+def working_lines(item: Item) -> int:
+    """Ruled lines of working space a question gets on the worksheet.
+
+    >>> working_lines(Item("a", "p", "expression")), working_lines(Item("b", "p", "number"))
+    (2, 0)
+    """
+    return 0 if item.choices else WORKING_LINES.get(item.kind, 0)
+
+
+def item_room(item: Item, in_table: set[str]) -> float:
+    """Baselines a question needs on one page: its prompt, choices, worked steps
+    (up to 8 lines of them) and answer space; a longer solution may break after that.
+
+    >>> item_room(Item("a", "short", "expression"), set())
+    8.3
+    """
+    need = lines(item.prompt) + 1.0
+    if item.choices:
+        need += 2
+    steps = sum(lines(s.text) + (2.5 if s.math else 0) for s in item.solution)
+    need += min(steps, 8)
+    if item.answer:
+        need += 2
+    elif item.id not in in_table and not item.choices:
+        need += 2.5 + BASELINES_PER_LINE * working_lines(item)
+    return round(need, 1)
+
+
+def section_room(section: Section, in_table: set[str] = frozenset()) -> float:
+    """Baselines a section's title needs below it: its intro, and what comes right
+    after: the whole table, or the first question (a heading never ends a page alone).
+
+    >>> section_room(Section("s", "S", intro="x", items=(Item("a", "p", "number"),)))
+    8.5
+    """
+    need = 3.0 + (lines(section.intro) if section.intro else 0)
+    if section.diagram is not None or section.math:
+        return need + 4
+    if section.table is not None:
+        rows = len(section.table.header) - 1 if turn(section.table) else len(section.table.rows)
+        return need + 2.0 * (rows + 1) + 2
+    first = next((item for item in section.items if item.id not in in_table), None)
+    return need + (item_room(first, in_table) if first is not None else 2)
