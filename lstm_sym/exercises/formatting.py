@@ -66,9 +66,23 @@ def _mantissa_tex(text: str) -> str:
     return rf"{mant} \cdot 10^{{{int(exp)}}}"
 
 
-def tex_number(value: Any, digits: int = 5) -> str:
+def tex_sigfigs(value: Any, figures: int) -> str:
+    """LaTeX of a number rounded to `figures` significant figures, trailing zeros kept:
+    what a question that asks for that precision shows as its model answer.
+
+    >>> with mpmath.workdps(50):
+    ...     print(tex_sigfigs(1 / (1 + mpmath.exp(-90)), 4), tex_sigfigs(1 / (1 + mpmath.exp(10)), 4))
+    1.000 4.540 \\cdot 10^{-5}
+    """
+    with mpmath.workdps(DPS):
+        return _mantissa_tex(mpmath.nstr(_mpf(value), figures, strip_zeros=False,
+                                         min_fixed=-3, max_fixed=figures + 1))
+
+
+def tex_number(value: Any, digits: int = 5, sigfigs: int | None = None) -> str:
     """LaTeX of a number; values within 10⁻³ of a non-zero integer show how far from it
-    they are (the exact value beside the ideal one).
+    they are (the exact value beside the ideal one). With `sigfigs`, the number rounded
+    to that many significant figures (:func:`tex_sigfigs`).
 
     >>> with mpmath.workdps(50):
     ...     print(tex_number(1 / (1 + mpmath.exp(-90))))
@@ -76,6 +90,8 @@ def tex_number(value: Any, digits: int = 5) -> str:
     >>> print(tex_number(-10), tex_number(mpmath.mpf("0.25")), tex_number(mpmath.mpf("6.9995006")))
     -10 0.25 7 - 4.994 \\cdot 10^{-4}
     """
+    if sigfigs is not None:
+        return tex_sigfigs(value, sigfigs)
     whole = as_int(value)
     if whole is not None:
         return str(whole)
@@ -100,13 +116,13 @@ def tex_factor(value: Any) -> str:
     return f"({text})" if text.startswith("-") or " - " in text or " + " in text else text
 
 
-def tex_vector(values: Iterable[Any]) -> str:
-    """LaTeX of a row of numbers.
+def tex_vector(values: Iterable[Any], sigfigs: int | None = None) -> str:
+    """LaTeX of a row of numbers (each to `sigfigs` significant figures, if given).
 
-    >>> tex_vector([0, 3, 7])
-    '(0, 3, 7)'
+    >>> tex_vector([0, 3, 7]), tex_vector([mpmath.mpf("0.99996"), 0.5], sigfigs=4)
+    ('(0, 3, 7)', '(1.000, 0.5000)')
     """
-    return "(" + ", ".join(tex_number(v) for v in values) + ")"
+    return "(" + ", ".join(tex_number(v, sigfigs=sigfigs) for v in values) + ")"
 
 
 def key_vector(values: Iterable[Any], digits: int = 12) -> str:

@@ -8,20 +8,27 @@ the bias. Answers come from evaluating candidate gates on the inputs −1, 0, 1.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from lstm_sym.exercises.alternatives import FEEDBACK, altered_weights
 from lstm_sym.exercises.cellmath import GATE_OF, affine_tex, weight_of
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
-from lstm_sym.exercises.model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T
+from lstm_sym.exercises.model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T, Text
 from lstm_sym.exercises.variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.model.notation import sigma
+from lstm_sym.numeric.backends import get_backend
 from lstm_sym.numeric.examples import LECTURE_PARAMS
 
 FAMILY = "gates"
 GATES = ("i", "f", "o")
 LEVELS = (-1, 0, 1)
+# Marks: reading the rest state or the opener is 1; choosing a bias means checking three
+# inputs, and solving for the half-open point is a small derivation (2).
+POINTS = {"rest": 1, "i_bias": 2, "f_bias": 2, "opener": 1, "half_open": 2, "leak": 1}
 # What each gate of the lecture's design does for its input at -1, 0, 1 (1 open, 0 closed).
 WANTED = {"i": (0, 0, 1), "f": (0, 1, 1), "o": (0, 0, 1)}
 
@@ -39,12 +46,17 @@ def _rest(v: Variant) -> Question:
     candidates = [Misconception(name, key_vector(_rest_rows(altered_weights(name, v.weights),
                                                             v.cell)[0][g] for g in GATES),
                                 FEEDBACK[name]) for name in ("gate_inverted", "bias_ignored")]
-    steps = tuple(Step(T("ex.gates.sol.rest", gate=T(f"ex.gate.{g}")),
-                       rf"{GATE_OF[g]} = b_{g} = {tex_number(ideal[GATE_OF[g]])},\quad "
-                       rf"\sigma({tex_number(ideal[GATE_OF[g]])}) = {tex_number(exact[g])}"
-                       rf" \approx {tex_number(ideal[g])}", f"${tex_number(ideal[g])}$")
-                  for g in GATES)
+    # One sentence for the idea, the three gates in one display.
+    def row(names) -> str:
+        return "(" + ", ".join(names) + ")"
+
+    steps = (Step(T("ex.gates.sol.rest"),
+                  rf"{row(GATE_OF[g] for g in GATES)} = {row(f'b_{g}' for g in GATES)} = "
+                  rf"{tex_vector(ideal[GATE_OF[g]] for g in GATES)} \Rightarrow "
+                  rf"{row(GATES)} \approx {tex_vector(ideal[g] for g in GATES)}",
+                  f"${tex_vector(ideal[g] for g in GATES)}$"),)
     return Question(f"{FAMILY}.rest", FAMILY, "vector", T("ex.gates.q.rest"), answer, IDEAL,
+                    points=POINTS["rest"],
                     display=tex_vector(ideal[g] for g in GATES), exact=exact_key,
                     exact_display=tex_vector(exact[g] for g in GATES), accept=(exact_key,),
                     solution=steps,
@@ -52,11 +64,37 @@ def _rest(v: Variant) -> Question:
                                                            candidates))
 
 
-def _states(weight: int, bias: int) -> tuple[tuple[int, ...], bool]:
-    """Gate states (1 open, 0 closed, None half) at inputs -1, 0, 1, and saturation."""
+def gate_value(pre: Any, mode: str) -> mpmath.mpf:
+    """A gate's value at pre-activation `pre`: the numeric backends' sigmoid ("exact") or
+    the lecture's 0/1 step ("ideal", ½ at 0), so neither is written twice.
+
+    >>> print(gate_value(0, "ideal"), gate_value(-20, "ideal"), gate_value(0, "exact"))
+    0.5 0.0 0.5
+    """
+    with mpmath.workdps(50):
+        cell = np.array([[mpmath.mpf(pre)]], dtype=object)
+        return get_backend(mode).act["sigmoid"](cell)[0, 0]
+
+
+def _states(weight: int, bias: int) -> tuple[tuple[Any, ...], bool]:
+    """Ideal gate values (1 open, 0 closed, ½ half) at inputs -1, 0, 1, and saturation."""
     pres = [weight * x + bias for x in LEVELS]
-    states = tuple(1 if p > 0 else 0 if p < 0 else None for p in pres)
-    return states, all(abs(p) >= SATURATION for p in pres)
+    return tuple(gate_value(p, "ideal") for p in pres), all(abs(p) >= SATURATION for p in pres)
+
+
+def _failure(gate: str, channel: int, weight: int, bias: int) -> Text:
+    """The first input at which bias `bias` does not give the wanted gate, and why."""
+    for level, want in zip(LEVELS, WANTED[gate]):
+        pre = weight * level + bias
+        value = gate_value(pre, "ideal")
+        if value == want and abs(pre) >= SATURATION:
+            continue
+        case = ("half" if pre == 0 else "weak" if value == want
+                else "open" if value == 1 else "closed")
+        return T(f"ex.gates.sol.fails.{case}", b=bias, x=f"x_{channel + 1}", level=level,
+                 pre_name=GATE_OF[gate], pre=pre, sigma=tex_number(gate_value(pre, "exact")),
+                 bound=SATURATION)
+    raise ValueError(f"bias {bias} gives the wanted gate {gate}")
 
 
 def _bias_choice(v: Variant, gate: str) -> Question:
@@ -70,8 +108,8 @@ def _bias_choice(v: Variant, gate: str) -> Question:
         states, saturated = _states(weight, b)
         pres = ", ".join(tex_number(weight * level + b) for level in LEVELS)
         ok = (states, saturated) == (WANTED[gate], True)
-        steps.append(Step(T("ex.gates.sol.candidate_ok" if ok else "ex.gates.sol.candidate_bad",
-                            b=b),
+        steps.append(Step(T("ex.gates.sol.candidate_ok", b=b) if ok
+                          else _failure(gate, channel, weight, b),
                           rf"b_{gate} = {b}:\ {GATE_OF[gate]}\big|_{{{x} = -1, 0, 1}} = "
                           rf"({pres})", f"$({pres})$"))
     mcs = [Misconception("gate_inverted" if b == -bias else "bias_ignored", str(b),
@@ -80,6 +118,7 @@ def _bias_choice(v: Variant, gate: str) -> Question:
     return Question(f"{FAMILY}.{gate}_bias", FAMILY, "choice",
                     T(f"ex.gates.q.{gate}_bias", x=x, weight=weight, bound=SATURATION),
                     str(bias), choices=tuple(str(b) for b in candidates), solution=tuple(steps),
+                    points=POINTS[f"{gate}_bias"],
                     misconceptions=distinct_misconceptions("choice", (str(bias),), EXACT, mcs))
 
 
@@ -95,9 +134,10 @@ def _opener(v: Variant) -> Question:
     mcs = [Misconception("write_input", names[roles.write], T("ex.mc.gates.write_input")),
            Misconception("data_input", names[roles.data], T("ex.mc.gates.data_input"))]
     steps = (Step(T("ex.gates.sol.opener", x=f"x_{opens[0] + 1}"),
-                  rf"z_o = {affine_tex(v.weights, 'z_o')}", f"${answer[0]}_{answer[1:]}$"),)
+                  rf"z_o = {affine_tex(v.weights, 'z_o')}", f"$x_{opens[0] + 1}$"),)
     return Question(f"{FAMILY}.opener", FAMILY, "choice", T("ex.gates.q.opener"), answer,
-                    choices=names, solution=steps,
+                    choices=names, solution=steps, points=POINTS["opener"],
+                    display=f"x_{{{opens[0] + 1}}}",
                     misconceptions=distinct_misconceptions("choice", (answer,), EXACT, mcs))
 
 
@@ -115,7 +155,7 @@ def _half_open(v: Variant) -> Question:
                          T("ex.mc.gates.sign"))]
     return Question(f"{FAMILY}.half_open", FAMILY, "number",
                     T("ex.gates.q.half_open", x=f"x_{channel + 1}"), answer, RELATIVE,
-                    display=sp.latex(root), solution=steps,
+                    display=sp.latex(root), solution=steps, points=POINTS["half_open"],
                     misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
 
 
@@ -124,16 +164,15 @@ def _leak(v: Variant) -> Question:
     open-gate gap 1 − σ(90) = 8.2·10⁻⁴⁰ is shown in the trace solutions; it is too small to
     grade, since the checker counts differences below 10⁻³⁰ as rounding noise.)"""
     channel, _, bias = weight_of(v.weights, "z_i")
-    with mpmath.workdps(50):
-        leak = 1 / (1 + mpmath.exp(-mpmath.mpf(bias)))
+    leak = gate_value(bias, "exact")
     answer = key_number(leak, 6)
     steps = (Step(T("ex.gates.sol.leak", pre=bias),
-                  rf"\sigma({bias}) = \frac{{1}}{{1 + e^{{{-bias}}}}} = {tex_number(leak)}",
-                  f"${tex_number(leak)}$"),)
+                  rf"\sigma({bias}) = {sp.latex(sigma(sp.Integer(bias)).rewrite(sp.exp))} = "
+                  rf"{tex_number(leak, sigfigs=3)}", f"${tex_number(leak, sigfigs=3)}$"),)
     mcs = [Misconception("gate_as_01", "0", FEEDBACK["gate_as_01"])]
     return Question(f"{FAMILY}.leak", FAMILY, "number",
                     T("ex.gates.q.leak", x=f"x_{channel + 1}", pre=bias), answer, RELATIVE,
-                    display=tex_number(leak), solution=steps,
+                    display=tex_number(leak, sigfigs=3), solution=steps, points=POINTS["leak"],
                     misconceptions=distinct_misconceptions("number", (answer,), RELATIVE, mcs))
 
 

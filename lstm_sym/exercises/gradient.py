@@ -23,11 +23,33 @@ from lstm_sym.exercises.model import EXACT, IDEAL, Exercise, Misconception, Ques
 from lstm_sym.exercises.variant import Variant, keep_span, reset_span
 from lstm_sym.model.cells import build_cell, inline
 from lstm_sym.model.notation import m, n, sigma
+from lstm_sym.model.printing import Equations
 from lstm_sym.numeric.run import gradients
 from lstm_sym.numeric.weights import Model
 
 FAMILY = "gradient"
-PRE_OF_GATE = {"z_i": "i", "z_f": "f", "z_o": "o"}
+
+
+KEEP = ("z", "z_i", "z_f", "z_o", "c_new", "y")
+# Marks: the one-step factor is a derivative (2); the effect over several steps is a chain
+# through the trace (3); across a reset a product (2); naming the gate is 1.
+POINTS = {"local": 2, "keep": 3, "reset": 2, "flow": 1}
+
+
+@cache
+def scalar_equation(name: str, cell_kind: str = "lecture") -> tuple[sp.Expr, dict[str, sp.Symbol]]:
+    """The cell's equation for `name` for one memory cell, in plain symbols of the
+    pre-activations, the memory c and the new memory c_new (from the cell's equations).
+
+    >>> scalar_equation("y")[0]
+    c_new*sigma(z_o)
+    """
+    cell = build_cell(cell_kind)
+    eq = next(e for e in inline(cell.equations, KEEP) if e.name == name)
+    entry = eq.rhs.subs({m: 1, n: 1}).as_explicit()[0, 0]
+    scalars = {el.parent.name: el for el in entry.atoms(MatrixElement)}
+    plain = {key: sp.Symbol(key) for key in scalars}
+    return entry.xreplace({el: plain[key] for key, el in scalars.items()}), plain
 
 
 @cache
@@ -39,14 +61,50 @@ def local_factors(cell_kind: str = "lecture") -> tuple[sp.Expr, sp.Expr, dict[st
     >>> dc, dz
     (sigma(z_f), sigma(z_i))
     """
-    cell = build_cell(cell_kind)
-    keep = ("z", "z_i", "z_f", "z_o", "c_new")
-    c_new = next(eq for eq in inline(cell.equations, keep) if eq.name == "c_new")
-    entry = c_new.rhs.subs({m: 1, n: 1}).as_explicit()[0, 0]
-    scalars = {el.parent.name: el for el in entry.atoms(MatrixElement)}
-    plain = {name: sp.Symbol(name) for name in scalars}
-    expr = entry.xreplace({el: plain[name] for name, el in scalars.items()})
+    expr, plain = scalar_equation("c_new", cell_kind)
     return sp.diff(expr, plain["c"]), sp.diff(expr, plain["z"]), plain
+
+
+@cache
+def read_factor(cell_kind: str = "lecture") -> sp.Expr:
+    """∂y/∂c′ of one memory cell: how the output reads the new memory.
+
+    >>> read_factor()
+    sigma(z_o)
+    """
+    expr, plain = scalar_equation("y", cell_kind)
+    return sp.diff(expr, plain["c_new"])
+
+
+def memory_equation_tex() -> str:
+    """c′ = … as the model's printer writes it, with g left generic (the lecture's form)."""
+    cell = build_cell("lecture", g="generic", h="generic")
+    rows = dict(Equations.of(cell, scalar=True).latex_rows())
+    return "c' = " + rows["c'"]
+
+
+def _at_step(expr: sp.Expr, step: int | str) -> str:
+    """LaTeX of `expr` with every pre-activation marked with its step, z_f -> z_f^{(j)}."""
+    tex = sp.latex(expr)
+    for name in ("z_i", "z_f", "z_o"):
+        tex = tex.replace(sp.latex(sp.Symbol(name)), rf"{sp.latex(sp.Symbol(name))}^{{({step})}}")
+    return tex
+
+
+@cache
+def pre_of_gate(cell_kind: str = "lecture") -> dict[str, str]:
+    """Which gate each pre-activation feeds, read off the cell's gate equations.
+
+    >>> pre_of_gate()
+    {'z_i': 'i', 'z_f': 'f', 'z_o': 'o'}
+    """
+    cell = build_cell(cell_kind)
+    out = {}
+    for eq in cell.equations:
+        if eq.kind == "gate":
+            (pre,) = [a.name for a in eq.rhs.atoms(sp.MatrixSymbol)]
+            out[pre] = eq.name
+    return out
 
 
 def _in_inputs(expr: sp.Expr, v: Variant) -> sp.Expr:
@@ -63,13 +121,14 @@ def _local(v: Variant) -> Question:
                   Misconception("no_forget_gate", str(without_forget),
                                 T("ex.mc.grad.no_forget_gate"))]
     steps = (Step(T("ex.grad.sol.local"),
-                  rf"c' = g(z)\,\sigma(z_i) + c\,\sigma(z_f) \;\Rightarrow\; "
+                  rf"{memory_equation_tex()} \;\Rightarrow\; "
                   rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}", f"${sp.latex(dc)}$"),
              Step(T("ex.grad.sol.local_inputs"), rf"{sp.latex(dc)} = {sp.latex(answer)}",
                   f"${sp.latex(answer)}$"))
     variables = tuple(f"x{k}" for k in range(1, len(v.inputs[0]) + 1))
     return Question(f"{FAMILY}.local", FAMILY, "expression", T("ex.grad.q.local"), str(answer),
                     variables=variables, display=sp.latex(answer), solution=steps,
+                    points=POINTS["local"],
                     misconceptions=distinct_misconceptions("expression", (str(answer),), EXACT,
                                                            candidates))
 
@@ -96,7 +155,8 @@ def _keep(v: Variant) -> Question:
     def factors(rows: list[dict]) -> list:  # σ(z_o) at t, then σ(z_f) from k+1 to t
         return [rows[t - 1]["o"]] + [rows[j - 1]["f"] for j in range(k + 1, t + 1)]
 
-    chain = rf"\sigma(z_o^{{({t})}}) \prod_{{j={k + 1}}}^{{{t}}} \sigma(z_f^{{(j)}})"
+    dc, _, _ = local_factors()
+    chain = rf"{_at_step(read_factor(), t)} \prod_{{j={k + 1}}}^{{{t}}} {_at_step(dc, 'j')}"
     steps = (
         Step(T("ex.grad.sol.chain", k=k, t=t),
              rf"\frac{{\partial y_{{{t}}}}}{{\partial c_{{{k}}}}} = {chain}", f"${chain}$"),
@@ -117,7 +177,7 @@ def _reset(v: Variant) -> Question:
         ideal = mpmath.fprod(v.trace("ideal")[j - 1]["f"] for j in span)
         exact = mpmath.fprod(v.trace("exact")[j - 1]["f"] for j in span)
         kept = mpmath.fprod(alternative_rows(v, "no_reset")[j - 1]["f"] for j in span)
-    product = rf"\prod_{{j={k + 1}}}^{{{r}}} \sigma(z_f^{{(j)}})"
+    product = rf"\prod_{{j={k + 1}}}^{{{r}}} {_at_step(local_factors()[0], 'j')}"
     steps = (
         Step(T("ex.grad.sol.product", k=k, t=r),
              rf"\frac{{\partial c_{{{r}}}}}{{\partial c_{{{k}}}}} = {product}", f"${product}$"),
@@ -128,7 +188,8 @@ def _reset(v: Variant) -> Question:
              rf"= {_product_tex(v.trace('exact')[j - 1]['f'] for j in span)} = "
              rf"{tex_number(exact)}", f"${tex_number(exact)}$"),
         Step(T("ex.grad.sol.blocked", t=r),
-             rf"\sigma(z_f^{{({r})}}) = \sigma({tex_number(v.trace('ideal')[r - 1]['z_f'])}) = "
+             rf"{_at_step(local_factors()[0], r)} = "
+             rf"\sigma({tex_number(v.trace('ideal')[r - 1]['z_f'])}) = "
              rf"{tex_number(v.trace('exact')[r - 1]['f'])}",
              rf"$\approx {tex_number(v.trace('ideal')[r - 1]['f'])}$"),
     )
@@ -144,7 +205,7 @@ def _ideal_exact_question(name: str, prompt, ideal, exact, steps, mistake: str,
     candidates = [Misconception(mistake, key_number(mistaken), FEEDBACK[mistake])]
     return Question(f"{FAMILY}.{name}", FAMILY, "number", prompt, answer,
                     IDEAL, exact=exact_key, exact_display=tex_number(exact), accept=(exact_key,),
-                    solution=steps,
+                    solution=steps, points=POINTS[name],
                     misconceptions=distinct_misconceptions("number", (answer, exact_key), IDEAL,
                                                            candidates))
 
@@ -153,14 +214,14 @@ def _flow(v: Variant) -> Question:
     dc, _, _plain = local_factors()
     # The gate whose σ is the one-step factor: its argument is that gate's pre-activation.
     (arg,) = {f.args[0] for f in dc.atoms(sigma)}
-    answer = PRE_OF_GATE[str(arg)]
-    choices = ("i", "f", "o")
+    answer = pre_of_gate()[str(arg)]
+    choices = tuple(pre_of_gate().values())
     candidates = [Misconception(f"gate_{g}", g, T(f"ex.mc.grad.gate_{g}"))
                   for g in choices if g != answer]
     steps = (Step(T("ex.grad.sol.flow"), rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}",
                   f"${answer}$"),)
     return Question(f"{FAMILY}.flow", FAMILY, "choice", T("ex.grad.q.flow"), answer,
-                    choices=choices, solution=steps,
+                    choices=choices, solution=steps, points=POINTS["flow"],
                     misconceptions=distinct_misconceptions("choice", (answer,), EXACT,
                                                            candidates))
 

@@ -15,7 +15,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lstm_sym.exercises.formatting import distinct_misconceptions
 from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
-from lstm_sym.exercises.param_count import at, blocks_tex, formula
+from lstm_sym.exercises.param_count import at, blocks, blocks_tex, formula
+from lstm_sym.exercises.slips import lecture_slips
 from lstm_sym.exercises.variant import Variant
 from lstm_sym.model.cells import build_cell
 from lstm_sym.model.notation import m, n
@@ -23,6 +24,9 @@ from lstm_sym.model.params import NetworkSpec, comparisons
 from lstm_sym.model.printing import Equations, TexPrinter
 
 FAMILY = "gru"
+# Marks: reading the cell is 1; PyTorch's count takes a derivation (2); "how much more"
+# needs the ratio turned around (2).
+POINTS = {"gates": 1, "ratio": 1, "fewer": 1, "more": 2, "total": 2, "keep_gate": 1}
 
 
 @cache
@@ -65,52 +69,86 @@ def _mcs(kind: str, answer: str, candidates) -> tuple[Misconception, ...]:
                                    [Misconception(i, str(a), feedback(i)) for i, a in candidates])
 
 
+def gate_equations_tex(kind: str) -> str:
+    """The cell's gate equations, printed by the model's printer.
+
+    >>> print(gate_equations_tex("gru"))
+    r = \\sigma\\left(z_{r}\\right),\\quad u = \\sigma\\left(z_{u}\\right)
+    """
+    cell = build_cell(kind)
+    printer = TexPrinter(cell.lecture)
+    return r",\quad ".join(f"{printer.doprint(eq.lhs)} = {printer.doprint(eq.rhs)}"
+                           for eq in cell.equations if eq.kind == "gate")
+
+
+def _names(kind: str) -> tuple[str, ...]:
+    cell = build_cell(kind)
+    return tuple(f"${TexPrinter(cell.lecture).doprint(eq.lhs)}$" for eq in cell.equations
+                 if eq.kind == "gate")
+
+
 def _gates() -> Question:
     gru, lstm = gate_count("gru"), gate_count("lstm")
-    steps = (Step(T("ex.gru.sol.gates", gru=gru, lstm=lstm),
-                  r"r = \sigma(z_r),\quad u = \sigma(z_u)", f"${gru}$"),)
+    steps = (Step(T("ex.gru.sol.gates", gru=gru, lstm=lstm, gru_names=_names("gru"),
+                    lstm_names=_names("lstm")), gate_equations_tex("gru"), f"${gru}$"),)
     return Question(f"{FAMILY}.gates", FAMILY, "integer", T("ex.gru.q.gates"), str(gru),
-                    solution=steps, misconceptions=_mcs("integer", str(gru), [("lstm_gates", lstm)]))
+                    solution=steps, points=POINTS["gates"],
+                    misconceptions=_mcs("integer", str(gru), [("lstm_gates", lstm)]))
 
 
-def _ratio_steps(r: sp.Rational) -> tuple[Step, ...]:
-    gru, lstm = NetworkSpec("gru", bias="single"), NetworkSpec("lstm", bias="single")
-    fewer, more = 1 - r, 1 / r - 1
-    return (
-        Step(T("ex.gru.sol.blocks"),
-             rf"\frac{{{blocks_tex(gru)}}}{{{blocks_tex(lstm)}}} = {sp.latex(r)}",
-             f"${sp.latex(r)}$"),
-        Step(T("ex.gru.sol.fewer_more", fewer=sp.latex(fewer), more=sp.latex(more)),
-             rf"1 - {sp.latex(r)} = {sp.latex(fewer)},\quad \frac{{1}}{{{sp.latex(r)}}} - 1 = "
-             rf"{sp.latex(more)}", rf"${sp.latex(fewer)},\ {sp.latex(more)}$"),
-        Step(T("ex.gru.sol.notes", fewer=sp.latex(fewer), more=sp.latex(more)),
-             rf"{sp.latex(fewer)} \ne {sp.latex(more)}", f"${sp.latex(fewer)}$"),
-    )
+def _block_counts() -> tuple[int, int]:
+    """How many equal weight blocks the GRU and the LSTM have (one bias per block)."""
+    gru, _ = blocks(NetworkSpec("gru", bias="single"))
+    lstm, _ = blocks(NetworkSpec("lstm", bias="single"))
+    return len(gru), len(lstm)
 
 
 def _ratio() -> Question:
+    """The derivation: a GRU has 3 equal blocks where an LSTM has 4 of the same size."""
     r = ratio()
+    gru, lstm = NetworkSpec("gru", bias="single"), NetworkSpec("lstm", bias="single")
+    k_gru, k_lstm = _block_counts()
+    assert sp.Rational(k_gru, k_lstm) == r  # equal blocks: the ratio is the block ratio
+    steps = (Step(T("ex.gru.sol.blocks", gru=k_gru, lstm=k_lstm,
+                    gru_names=tuple(f"${g}$" for g in blocks(gru)[0]),
+                    lstm_names=tuple(f"${g}$" for g in blocks(lstm)[0])),
+                  rf"\frac{{{blocks_tex(gru)}}}{{{blocks_tex(lstm)}}} = {sp.latex(r)}",
+                  f"${sp.latex(r)}$"),)
     notes_ratio = 1 - (1 / r - 1)  # "1/3 fewer", as the notes say
     return Question(f"{FAMILY}.ratio", FAMILY, "expression", T("ex.gru.q.ratio"), str(r),
-                    display=sp.latex(r), solution=_ratio_steps(r),
+                    display=sp.latex(r), solution=steps, points=POINTS["ratio"],
                     misconceptions=_mcs("expression", str(r), [("notes_fewer", notes_ratio),
                                                                ("ratio_inverted", 1 / r)]))
 
 
 def _fewer() -> Question:
+    """From the ratio: the GRU lacks (4 − 3) of the LSTM's 4 blocks."""
     r = ratio()
+    k_gru, k_lstm = _block_counts()
     answer = 1 - r
+    assert answer == sp.Rational(k_lstm - k_gru, k_lstm)
+    steps = (Step(T("ex.gru.sol.fewer", ratio=sp.latex(r), missing=k_lstm - k_gru,
+                    lstm=k_lstm),
+                  rf"\frac{{{k_lstm} - {k_gru}}}{{{k_lstm}}} = 1 - {sp.latex(r)} = "
+                  rf"{sp.latex(answer)}", f"${sp.latex(answer)}$"),)
     return Question(f"{FAMILY}.fewer", FAMILY, "expression", T("ex.gru.q.fewer"), str(answer),
-                    display=sp.latex(answer), solution=_ratio_steps(r),
+                    display=sp.latex(answer), solution=steps, points=POINTS["fewer"],
                     misconceptions=_mcs("expression", str(answer),
                                         [("notes_fewer", 1 / r - 1), ("ratio_given", r)]))
 
 
 def _more() -> Question:
+    """From the ratio: the LSTM has (4 − 3) block more than the GRU's 3, measured
+    against the GRU."""
     r = ratio()
+    k_gru, k_lstm = _block_counts()
     answer = 1 / r - 1
+    assert answer == sp.Rational(k_lstm - k_gru, k_gru)
+    steps = (Step(T("ex.gru.sol.more", ratio=sp.latex(r), extra=k_lstm - k_gru, gru=k_gru),
+                  rf"\frac{{{k_lstm} - {k_gru}}}{{{k_gru}}} = {sp.latex(1 / r)} - 1 = "
+                  rf"{sp.latex(answer)}", f"${sp.latex(answer)}$"),)
     return Question(f"{FAMILY}.more", FAMILY, "expression", T("ex.gru.q.more"), str(answer),
-                    display=sp.latex(answer), solution=_ratio_steps(r),
+                    display=sp.latex(answer), solution=steps, points=POINTS["more"],
                     misconceptions=_mcs("expression", str(answer), [("more_fewer_swapped", 1 - r)]))
 
 
@@ -124,24 +162,28 @@ def _total(v: Variant) -> Question:
                                                            v.sizes))]
     if notes.is_Integer:  # an integer question cannot list a fractional wrong answer
         candidates.insert(0, ("notes_fewer", notes))
-    steps = (Step(T("ex.gru.sol.total"), rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
+    names = tuple(f"${g}$" for g in blocks(spec)[0])
+    steps = (Step(T("ex.gru.sol.total", names=names),
+                  rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
                   f"${sp.latex(formula(spec))}$"),
              Step(T("ex.params.sol.at", sizes=f"n = {v.sizes['n']},\\ m = {v.sizes['m']}"),
                   rf"{sp.latex(formula(spec))} = {total} = {sp.latex(r)} \cdot {lstm}",
                   f"${total}$"))
     return Question(f"{FAMILY}.total", FAMILY, "integer",
-                    T("ex.gru.q.total", n=v.sizes["n"], m=v.sizes["m"]), str(total),
-                    solution=steps, misconceptions=_mcs("integer", str(total), candidates))
+                    T("ex.gru.q.total", n=v.sizes["n"], m=v.sizes["m"], count=len(names)),
+                    str(total), solution=steps, points=POINTS["total"],
+                    misconceptions=_mcs("integer", str(total), candidates))
 
 
 def _keep_gate() -> Question:
     answer = keep_gate()
     h = build_cell("gru").equation("h")
     steps = (Step(T("ex.gru.sol.keep_gate", gate=answer),
-                  rf"h_t = {TexPrinter().doprint(h.rhs)}", f"${answer}$"),)
+                  rf"{TexPrinter().doprint(h.lhs)} = {TexPrinter().doprint(h.rhs)}",
+                  f"${answer}$"),)
     choices = ("r", "u")
     return Question(f"{FAMILY}.keep_gate", FAMILY, "choice", T("ex.gru.q.keep_gate"), answer,
-                    choices=choices, solution=steps,
+                    choices=choices, solution=steps, points=POINTS["keep_gate"],
                     misconceptions=_mcs("choice", answer,
                                         [("reset_gate", c) for c in choices if c != answer]))
 
@@ -154,6 +196,9 @@ def generate(v: Variant) -> Exercise:
     ['2', '3/4', '1/4', '1/3', '42', 'u']
     """
     equations = Equations.of(build_cell("gru", bias="single")).latex_rows()
+    # The lecture notes' slips, once, at the end of the solutions of a lecture-cell sheet.
+    notes = lecture_slips() if v.cell.get("cell") == "lecture" else ()
     return Exercise(FAMILY, T("ex.gru.title"), T("ex.gru.intro"),
                     math=r" \\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in equations),
-                    questions=(_gates(), _ratio(), _fewer(), _more(), _total(v), _keep_gate()))
+                    questions=(_gates(), _ratio(), _fewer(), _more(), _total(v), _keep_gate()),
+                    notes=notes)

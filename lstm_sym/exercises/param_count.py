@@ -15,11 +15,16 @@ import sympy as sp
 from lstm_sym.exercises.formatting import distinct_misconceptions
 from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
 from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.cells import build_cell
 from lstm_sym.model.notation import L, m, n
 from lstm_sym.model.params import NetworkSpec, comparisons, count_params
+from lstm_sym.model.printing import TexPrinter
 
 FAMILY = "params"
-LECTURE_INPUTS = ("z", "z_i", "z_f", "z_o")
+# Marks: a count read off one formula is 1; a closed form, PyTorch's two biases or a
+# stack take a derivation (2); a stacked bidirectional network has three parts (3).
+POINTS = {"lecture_cell": 1, "ratio_ffn": 1, "lstm_formula": 2, "lstm_total": 1,
+          "pytorch_total": 2, "stacked": 2, "bidirectional": 3, "peephole": 2}
 
 
 @cache
@@ -43,6 +48,43 @@ def without_one_gate(spec: NetworkSpec, gate: str = "o") -> sp.Expr:
     return sp.expand(sum((prm.count for prm in cell.params if prm.gate != gate), sp.Integer(0)))
 
 
+@cache
+def blocks(spec: NetworkSpec) -> tuple[tuple[str, ...], sp.Expr | None]:
+    """The cell's weight blocks: the gate (or input) each belongs to, in the cell's order,
+    and one block's count when all are equal (else None).
+
+    >>> blocks(NetworkSpec("lecture"))
+    (('z', 'i', 'f', 'o'), m*n + m)
+    >>> blocks(NetworkSpec("gru", bias="single"))[0]
+    ('r', 'u', 'n')
+    """
+    groups: dict[str | None, sp.Expr] = {}
+    for prm in spec.cell().params:
+        groups[prm.gate] = groups.get(prm.gate, sp.Integer(0)) + prm.count
+    values = list(groups.values())
+    same = all(v == values[0] for v in values)
+    return tuple(str(g) for g in groups), (sp.expand(values[0]) if same else None)
+
+
+@cache
+def input_names(kind: str) -> tuple[str, ...]:
+    """The cell's pre-activations as the sheet writes them (``$z_{i}$``), from its equations.
+
+    >>> input_names("lecture")
+    ('$z$', '$z_{i}$', '$z_{f}$', '$z_{o}$')
+    """
+    cell = build_cell(kind)
+    printer = TexPrinter(cell.lecture)
+    return tuple(f"${printer.doprint(eq.lhs)}$" for eq in cell.equations
+                 if eq.kind == "preactivation")
+
+
+def block_words(spec: NetworkSpec) -> dict[str, object]:
+    """Message parameters that name the cell's blocks: how many, and whose."""
+    names, _ = blocks(spec)
+    return {"count": len(names), "inputs": input_names(spec.kind), "fewer": len(names) - 1}
+
+
 def at(expr: sp.Expr, sizes: dict[str, int]) -> int:
     """An expression in n, m at the given sizes."""
     return int(expr.subs({n: sizes["n"], m: sizes["m"]}))
@@ -51,14 +93,13 @@ def at(expr: sp.Expr, sizes: dict[str, int]) -> int:
 @cache
 def blocks_tex(spec: NetworkSpec) -> str:
     """The count as blocks per gate, e.g. ``4 \\left(m n + m\\right)`` (from the cell's tensors)."""
-    cell = spec.cell()
+    names, block = blocks(spec)
+    if block is not None:
+        return rf"{len(names)} \left({sp.latex(block, order='lex')}\right)"
     groups: dict[str | None, sp.Expr] = {}
-    for prm in cell.params:
+    for prm in spec.cell().params:
         groups[prm.gate] = groups.get(prm.gate, sp.Integer(0)) + prm.count
-    values = list(groups.values())
-    if all(v == values[0] for v in values):
-        return rf"{len(values)} \left({sp.latex(values[0], order='lex')}\right)"
-    return " + ".join(sp.latex(v, order="lex") for v in values)
+    return " + ".join(sp.latex(v, order="lex") for v in groups.values())
 
 
 @cache
@@ -66,9 +107,11 @@ def _tex(expr: sp.Expr) -> str:
     return sp.latex(expr, order="lex")
 
 
-def _mcs(kind: str, answer: str, candidates: list[tuple[str, str]]) -> tuple[Misconception, ...]:
+def _mcs(kind: str, answer: str, candidates: list[tuple[str, str]],
+         spec: NetworkSpec = NetworkSpec("lecture")) -> tuple[Misconception, ...]:
+    words = block_words(spec)
     return distinct_misconceptions(kind, (answer,), EXACT,
-                                   [Misconception(i, a, T(f"ex.mc.params.{i}"))
+                                   [Misconception(i, a, T(f"ex.mc.params.{i}", **words))
                                     for i, a in candidates])
 
 
@@ -84,13 +127,15 @@ def _lecture_cell(v: Variant) -> Question:
             ("three_gates", at(without_one_gate(spec), sizes)),
             ("one_neuron", at(formula(NetworkSpec("ffn")), sizes))]
     solution = (
-        Step(T("ex.params.sol.lecture_blocks"), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+        Step(T("ex.params.sol.lecture_blocks", **block_words(spec)),
+             rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
              f"${_tex(formula(spec))}$"),
         Step(T("ex.params.sol.at", sizes=_sizes_text(sizes)),
              rf"{_tex(formula(spec))} = {total}", f"${total}$"),
     )
     return Question(f"{FAMILY}.lecture_cell", FAMILY, "integer",
                     T("ex.params.q.lecture_cell", n=sizes["n"]), str(total), solution=solution,
+                    points=POINTS["lecture_cell"],
                     misconceptions=_mcs("integer", str(total),
                                         [(i, str(a)) for i, a in alts]))
 
@@ -99,11 +144,11 @@ def _ratio_ffn(v: Variant) -> Question:
     ratio = comparisons(NetworkSpec("lecture"))[0].ratio
     lecture, ffn = formula(NetworkSpec("lecture")), formula(NetworkSpec("ffn"))
     three = sp.simplify(without_one_gate(NetworkSpec("lecture")) / ffn)
-    solution = (Step(T("ex.params.sol.ratio_ffn"),
+    solution = (Step(T("ex.params.sol.ratio_ffn", **block_words(NetworkSpec("lecture"))),
                      rf"\frac{{{_tex(lecture)}}}{{{_tex(ffn)}}} = {sp.latex(ratio)}",
                      f"${sp.latex(ratio)}$"),)
     return Question(f"{FAMILY}.ratio_ffn", FAMILY, "expression", T("ex.params.q.ratio_ffn"),
-                    str(ratio), solution=solution,
+                    str(ratio), solution=solution, points=POINTS["ratio_ffn"],
                     misconceptions=_mcs("expression", str(ratio),
                                         [("ratio_inverted", str(1 / ratio)),
                                          ("three_gates", str(three))]))
@@ -119,14 +164,17 @@ def _lstm_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
 def _lstm_formula(v: Variant) -> Question:
     spec = NetworkSpec("lstm", bias="single")
     expr = formula(spec)
-    solution = (Step(T("ex.params.sol.lstm_blocks"), rf"{blocks_tex(spec)} = {_tex(expr)}",
+    solution = (Step(T("ex.params.sol.lstm_blocks", **block_words(spec)),
+                     rf"{blocks_tex(spec)} = {_tex(expr)}",
                      f"${_tex(expr)}$"),
                 Step(T("ex.params.sol.factored"), rf"{_tex(expr)} = {sp.latex(sp.factor(expr))}",
                      f"${sp.latex(sp.factor(expr))}$"))
-    return Question(f"{FAMILY}.lstm_formula", FAMILY, "expression", T("ex.params.q.lstm_formula"),
+    return Question(f"{FAMILY}.lstm_formula", FAMILY, "expression",
+                    T("ex.params.q.lstm_formula", **block_words(spec)),
                     str(expr), variables=("m", "n"), display=_tex(expr), solution=solution,
+                    points=POINTS["lstm_formula"],
                     misconceptions=_mcs("expression", str(expr),
-                                        [(i, str(e)) for i, e in _lstm_alternatives(spec)]))
+                                        [(i, str(e)) for i, e in _lstm_alternatives(spec)], spec))
 
 
 def _lstm_total(v: Variant) -> Question:
@@ -140,15 +188,17 @@ def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str,
     """The count of one network at the variant's sizes: the blocks, the closed form, the number;
     each misconception is another network's closed form at the same sizes."""
     total = at(formula(spec), v.sizes)
-    solution = (Step(T(blocks_key), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+    solution = (Step(T(blocks_key, **block_words(spec)),
+                     rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
                      f"${_tex(formula(spec))}$"),
                 Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
                      rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer",
-                    T(f"ex.params.q.{name}", n=v.sizes["n"], m=v.sizes["m"]), str(total),
-                    solution=solution,
+                    T(f"ex.params.q.{name}", n=v.sizes["n"], m=v.sizes["m"],
+                      **block_words(spec)), str(total),
+                    solution=solution, points=POINTS[name],
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes))) for i, e in alternatives]))
+                                        [(i, str(at(e, v.sizes))) for i, e in alternatives], spec))
 
 
 def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
@@ -169,15 +219,16 @@ def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
                    else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=sizes))
     steps.append(Step(last, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
-                    solution=tuple(steps),
+                    solution=tuple(steps), points=POINTS[name],
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes))) for i, e in candidates]))
+                                        [(i, str(at(e, v.sizes))) for i, e in candidates], spec))
 
 
 def _pytorch_total(v: Variant) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch")
     return _torch_question(v, "pytorch_total", spec,
-                           T("ex.params.q.pytorch", n=v.sizes["n"], m=v.sizes["m"]),
+                           T("ex.params.q.pytorch", n=v.sizes["n"], m=v.sizes["m"],
+                             **block_words(spec)),
                            [("single_bias", formula(NetworkSpec("lstm", bias="single"))),
                             ("no_bias", formula(NetworkSpec("lstm", bias="none")))])
 
@@ -186,7 +237,8 @@ def _stacked(v: Variant) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2)
     one = formula(NetworkSpec("lstm", convention="pytorch"))
     return _torch_question(v, "stacked", spec,
-                           T("ex.params.q.stacked", n=v.sizes["n"], m=v.sizes["m"]),
+                           T("ex.params.q.stacked", n=v.sizes["n"], m=v.sizes["m"],
+                             **block_words(spec)),
                            [("layers_same_input", 2 * one),
                             ("single_bias", formula(NetworkSpec("lstm", bias="single", layers=2)))])
 
@@ -195,7 +247,8 @@ def _bidirectional(v: Variant) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2, bidirectional=True)
     one = formula(NetworkSpec("lstm", convention="pytorch"))
     return _torch_question(v, "bidirectional", spec,
-                           T("ex.params.q.bidirectional", n=v.sizes["n"], m=v.sizes["m"]),
+                           T("ex.params.q.bidirectional", n=v.sizes["n"], m=v.sizes["m"],
+                             **block_words(spec)),
                            [("second_layer_input", sp.expand(2 * (one + one.subs(n, m)))),
                             ("one_direction", formula(NetworkSpec("lstm", convention="pytorch",
                                                                   layers=2)))])

@@ -19,6 +19,9 @@ from lstm_sym.model.cells import build_cell
 from lstm_sym.model.notation import m, n
 
 FAMILY = "shapes"
+# Marks: one shape read off one tensor is 1; a stacked or PyTorch-packed tensor needs its
+# parts added up (2).
+POINTS = {"W_z": 1, "b_i": 1, "z": 1, "c_prev": 1, "U_f": 1, "W_f_stacked": 2, "weight_ih": 2}
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def _question(shape: Shape, v: Variant) -> Question:
     prompt: Text = T(f"ex.shapes.q.{shape.form}", name=shape.tex, n=sizes["n"], m=sizes["m"])
     return Question(f"{FAMILY}.{shape.name}", FAMILY, "vector", prompt, answer, EXACT,
                     variables=("m", "n") if symbolic else (), display=display_tex,
-                    solution=tuple(steps), misconceptions=mcs)
+                    solution=tuple(steps), misconceptions=mcs, points=POINTS[shape.name])
 
 
 def generate(v: Variant) -> Exercise:
