@@ -169,3 +169,26 @@ def test_worksheet_is_built_in_memory_and_writes_what_the_command_writes(tmp_pat
     assert h.markdown() == (tmp_path / "cli" / "worksheet.md").read_text(encoding="utf-8")
     with pytest.raises(UserError, match="--lang"):
         worksheet(lang="fr")
+
+
+def test_practice_reads_the_key_beside_when_none_is_embedded(tmp_path):
+    key = worksheet().key
+    (tmp_path / "key.json").write_text(json.dumps(key), encoding="utf-8")
+    practice = lstm_sym.Practice.load(embedded=None, beside=tmp_path / "key.json")
+    assert practice("trace.t2.c", 7).correct and not practice("trace.t2.c", 3).correct
+    with pytest.raises(UserError, match="no key embedded"):
+        lstm_sym.Practice.load(embedded="", beside=tmp_path / "missing.json")
+    with pytest.raises(UserError, match="embedded key"):
+        lstm_sym.Practice.load(embedded="not base64!")
+
+
+def test_a_class_in_memory_writes_the_teacher_layout_and_check_reads_it(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns1,Ada\ns2,Lin\n", encoding="utf-8")
+    h = worksheet(students=roster, seed=4, format="md")
+    assert set(h.keys) == {"s1", "s2"} and "for 2 students" in repr(h)
+    assert h.write(tmp_path / "class") == 0
+    assert (tmp_path / "class" / "teacher" / "s1" / "key.json").is_file()
+    answer = next(q["answer"] for q in h.keys["s2"]["questions"] if q["id"] == "trace.t2.c")
+    r = check(key=tmp_path / "class", student="s2", question="trace.t2.c", answer=answer)
+    assert r.correct

@@ -34,8 +34,12 @@ def test_notebook_has_a_check_cell_per_open_question_and_its_key(tmp_path):
     key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
     open_ids = [q["id"] for q in key["questions"] if not q["worked"]]
     # one check cell per open question, in the sheet's order (table boxes first)
-    assert sorted(code_cells(nb)[1:]) == sorted(f'check("{qid}", ...)' for qid in open_ids)
-    assert len(code_cells(nb)[1:]) == len(open_ids)
+    asked = [c.split("  # ")[0] for c in code_cells(nb)[1:]]
+    assert sorted(asked) == sorted(f'check("{qid}", ...)' for qid in open_ids)
+    assert len(asked) == len(open_ids)
+    choice = next(q for q in key["questions"] if q["kind"] == "choice" and not q["worked"])
+    assert any(c.startswith(f'check("{choice["id"]}", ...)  # one of "{choice["choices"][0]}"')
+               for c in code_cells(nb))
     setup = code_cells(nb)[0]
     embedded = setup.split('KEY = "', 1)[1].split('"', 1)[0]
     assert unpack_key(embedded) == key
@@ -79,8 +83,8 @@ def _run(path: Path, answers: dict[str, str]) -> dict[str, str]:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         for qid, answer in answers.items():
-            if cell.cell_type == "code" and cell.source == f'check("{qid}", ...)':
-                cell.source = f'check("{qid}", {answer})'
+            if cell.cell_type == "code" and cell.source.startswith(f'check("{qid}", ...)'):
+                cell.source = cell.source.replace(", ...)", f", {answer})", 1)
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()
     out = {}

@@ -20,6 +20,7 @@ _EDGE = re.compile(r"^\s*" + _NODE.format(p="a") + r'\s*(?P<arrow>-->|-\.->|--\s
 _LONE = re.compile(r"^\s*" + _NODE.format(p="a") + r"\s*$")
 SHAPES = {"[": "box", "((": "circle", "[[": "memory", "([": "rounded", "(": "rounded"}
 FONT, PAD, GAP_X, GAP_Y = 13, 9, 26, 46
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Droid Sans Fallback")
 
 
 def _unescape(text: str) -> str:
@@ -240,9 +241,11 @@ def draw(text: str, fmt: str = "svg") -> bytes:
     height = max(n.y + n.height / 2 for n in nodes) + GAP_X / 2
     words = [n.text for n in nodes] + [e.label for e in fc.edges]
     rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": FONT * 0.75}
-    if any(ord(ch) > 0x2E80 for w in words for ch in w):
-        rc["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC",
-                             "Droid Sans Fallback"]
+    if any(ord(ch) > 0x2E80 for w in words for ch in w):  # fall back through installed CJK fonts
+        from matplotlib import font_manager
+
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        rc["font.family"] = ["DejaVu Sans"] + [f for f in CJK_FONTS if f in installed]
     dpi = 72 / 0.75  # one layout unit = one CSS pixel
     with rc_context(rc):
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)

@@ -84,13 +84,22 @@ def unpack_key(text: str) -> dict[str, Any]:
         raise UserError(f"embedded key: cannot read it ({exc})") from None
 
 
-def check_source(question_id: str) -> str:
-    """A question's code cell: the student replaces ``...`` with an answer.
+def check_source(question: Mapping[str, Any], lang: str) -> str:
+    """A question's code cell: the student replaces ``...`` with an answer; the comment
+    says how to write one of this kind (the choices of a choice question).
 
-    >>> check_source("trace.t2.c")
-    'check("trace.t2.c", ...)'
+    >>> check_source({"id": "trace.t2.c", "kind": "number"}, "en")
+    'check("trace.t2.c", ...)  # a number, e.g. 2.5 or "3/4"'
+    >>> check_source({"id": "g", "kind": "choice", "choices": ["x1", "x2"]}, "en")
+    'check("g", ...)  # one of "x1", "x2"'
     """
-    return f"check({json.dumps(question_id)}, ...)"
+    kind = question.get("kind", "number")
+    if kind == "choice":
+        options = ", ".join(json.dumps(c, ensure_ascii=False) for c in question["choices"])
+        how = msg(lang, "notebook.how.choice", choices=options)
+    else:
+        how = msg(lang, f"notebook.how.{kind}")
+    return f"check({json.dumps(question['id'], ensure_ascii=False)}, ...)  # {how}"
 
 
 def diagram_cells(markdown: str, lang: str, first: int) -> list[dict[str, Any]]:
@@ -128,9 +137,10 @@ def notebook(solutions: Worksheet, key: Mapping[str, Any]) -> dict[str, Any]:
     >>> from lstm_sym.handouts.content import build_worksheet
     >>> s = build_set(); nb = notebook(build_worksheet(s, "en"), s.key())
     >>> [c["source"] for c in nb["cells"] if c["cell_type"] == "code"][1]
-    ['check("trace.t2.z", ...)']
+    ['check("trace.t2.z", ...)  # a whole number']
     """
     ws = solutions.student_edition()
+    by_id = {q["id"]: q for q in key["questions"]}
     checked = [q["id"] for q in key["questions"] if not q.get("worked")]
     text = render(ws, "md", templates=builtin_templates() / "notebook", extra={
         "checked": set(checked),
@@ -151,7 +161,7 @@ def notebook(solutions: Worksheet, key: Mapping[str, Any]) -> dict[str, Any]:
             cells.append(code_cell(setup_source(key, ws.lang), len(cells),
                                    {"jupyter": {"source_hidden": True}}))
         elif what == "check":
-            cells.append(code_cell(check_source(arg), len(cells)))
+            cells.append(code_cell(check_source(by_id[arg], ws.lang), len(cells)))
             asked.append(arg)
         pos = match.end()
     rest = text[pos:].strip()
