@@ -173,3 +173,26 @@ def test_api_results_display_as_tables_in_a_kernel(kernel_env):
     assert data["text/html"].count("<tr>") == 6
     assert len(data["text/plain"]) < 120
     nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm", "rnn"])
+def test_notebooks_for_every_cell_have_a_cell_per_open_question(tmp_path, cell):
+    path = write_notebook(tmp_path, "--cell", cell, "--seed", "3", "--lang", "zh")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    asked = [c.split('"')[1] for c in code_cells(nb)[1:]]
+    assert asked == [q["id"] for q in key["questions"] if not q["worked"]]
+    assert key["exercise"]["cell"]["cell"] == cell
+
+
+def test_a_gru_notebook_checks_answers_and_names_mistakes(tmp_path, kernel_env):
+    path = write_notebook(tmp_path, "--cell", "gru", "--seed", "3")
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    open_trace = [q for q in key["questions"] if not q["worked"] and q["id"].startswith("trace.")]
+    right = open_trace[0]
+    wrong = next(q for q in open_trace[1:] if q["misconceptions"])
+    mistake = wrong["misconceptions"][0]
+    outputs = _run(path, {right["id"]: json.dumps(right["answer"]),
+                          wrong["id"]: json.dumps(mistake["answer"])})
+    assert "✓ correct" in outputs[right["id"]]
+    assert "✗ wrong" in outputs[wrong["id"]] and mistake["id"] in outputs[wrong["id"]]
