@@ -202,7 +202,7 @@ def _own_weights(args: argparse.Namespace, students: list[Student] | None):
     """The exercise set on the teacher's --weights and --inputs, read as `trace` reads them."""
     from types import SimpleNamespace
 
-    from lstm_sym import exercises
+    from lstm_sym.exercises.exercise_set import from_weights
     from lstm_sym.numeric.trace_report import load_run_inputs
 
     if students is not None:
@@ -215,7 +215,7 @@ def _own_weights(args: argparse.Namespace, students: list[Student] | None):
     source = load_run_inputs(SimpleNamespace(example=None, weights=args.weights,
                                              inputs=args.inputs, h0=args.h0, c0=args.c0,
                                              cell=args.cell))
-    return exercises.from_weights(source.model, source.inputs, source.h0, source.c0,
+    return from_weights(source.model, source.inputs, source.h0, source.c0,
                                   args.worked)
 
 

@@ -150,7 +150,8 @@ def from_key(key: dict[str, Any]) -> ExerciseSet:
 
 def _collides(a: ExerciseSet, b: ExerciseSet) -> bool:
     return a.answers() == b.answers() or any(
-        a.answers(family) == b.answers(family) for family in PRIVATE_FAMILIES)
+        a.answers(family) and a.answers(family) == b.answers(family)
+        for family in PRIVATE_FAMILIES)
 
 
 def class_variants(seed: int, students: Iterable[Student], example: str = "lecture-worked",

@@ -288,20 +288,22 @@ def step_rows(model: Model, inputs, mode: str, c0: Any = None) -> list[dict[str,
 
 
 def batch_rows(model: Model, sequences, mode: str, c0: Any = None) -> list[list[dict[str, Any]]]:
-    """:func:`step_rows` of equally long sequences in one batched run."""
+    """:func:`step_rows` of equally long sequences in one batched run (one hidden unit)."""
     trace = run(model, [[list(x) for x in seq] for seq in sequences], mode=mode, dps=50,
                 c0=None if c0 is None else [c0])
+    cell = model.cell
+    names = [(q.name, q.equation) for q in anatomy(cell).quantities]
+    names.append(("y", cell.output.name))
+    state = cell.states[0]
     zero = 0.0 if mode == "float" else mpmath.mpf(0)
-    out = []
-    for b, seq in enumerate(sequences):
-        rows, prev = [], zero if c0 is None else c0
-        for t in range(len(seq)):
-            values = trace.step_values(t, b)
-            row = {k: v[0] for k, v in values.items() if k not in ("t", "x")}
-            row["c_prev"], prev = prev, row["c"]
-            rows.append(row)
-        out.append(rows)
-    return out
+    steps = []
+    for env in trace.layers[0].steps:  # one list per name over the batch: cheap to slice
+        values = {key: list(env[name][0]) for key, name in names}
+        values["c_prev"] = list(env[state.prev.name][0]) if c0 is not None or steps \
+            else [zero] * len(sequences)
+        steps.append(values)
+    return [[{k: v[b] for k, v in values.items()} for values in steps]
+            for b in range(len(sequences))]
 
 
 def check_worked(worked: tuple[int, ...], steps: int) -> tuple[int, ...]:
@@ -392,11 +394,18 @@ def draw_variant(example_name: str, seed: int, student: Student | None = None,
 
 def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: str,
                     length: int, worked: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
-    """The first clean sequence of a stream of candidates, screened a batch at a time."""
+    """The first clean sequence of a stream of candidates, screened a batch at a time in
+    float64 (saturated values rounded: what the ideal trace gives); only a sequence that
+    passes is traced ideally and exactly, and checked again."""
     for _ in range(MAX_DRAWS // BATCH[kind]):
         batch = [tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
                  for _ in range(BATCH[kind])]
-        for seq, ideal in zip(batch, batch_rows(model, batch, "ideal")):
+        for seq, rows in zip(batch, batch_rows(model, batch, "float")):
+            if kind == "trace" and repeat_problems(seq):
+                continue
+            if ideal_problems([_rounded(r) for r in rows], kind, worked):
+                continue
+            ideal = step_rows(model, seq, "ideal")
             if not ideal_problems(ideal, kind, worked) and \
                     not exact_problems(ideal, step_rows(model, seq, "exact"), kind):
                 return seq
@@ -404,6 +413,15 @@ def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: 
 
 
 # --- cleanliness ---------------------------------------------------------------------
+
+
+def _rounded(row: dict[str, float]) -> dict[str, float]:
+    """A float row with values within 0.01 of an integer rounded (saturated σ → 0/1)."""
+    out = {}
+    for k, v in row.items():
+        near = float(round(v))
+        out[k] = near if abs(v - near) <= IDEAL.abs else v
+    return out
 
 
 def keep_span(rows: list[dict]) -> tuple[int, int] | None:
@@ -449,6 +467,11 @@ def ideal_problems(ideal: list[dict], kind: str, worked: tuple[int, ...] = ()) -
             out.append("trace: no read two steps after a reset for the gradient question")
         if reset_span(ideal) is None:
             out.append("trace: no reset at step ≥ 2 for the gradient question")
+        shown = [ideal[t - 1] for t in worked]
+        if worked and not any(r["i"] == 1 and r["z"] != 0 for r in shown):
+            out.append("trace: the worked steps show no write")
+        if len(worked) > 1 and not any(r["o"] == 1 and r["c"] != 0 for r in shown):
+            out.append("trace: the worked steps show no read")
         asked = [t for t in range(1, len(ideal) + 1) if t not in worked]
         if not any(ideal[t - 1]["c"] != 0 for t in asked):
             out.append("trace: every step left to the student has an empty memory")
@@ -473,9 +496,26 @@ def sequence_problems(model: Model, seq, kind: str, worked: tuple[int, ...] = ()
         ideal, step_rows(model, seq, "exact"), kind)
 
 
+def repeat_problems(inputs) -> list[str]:
+    """No two steps of the sequence alike, so no exercise step repeats a worked one.
+
+    >>> repeat_problems([(1, 0), (0, 1), (1, 0)])
+    ['step 3 repeats the input of step 1']
+    """
+    seen: dict[tuple, int] = {}
+    out = []
+    for t, x in enumerate(inputs, 1):
+        key = tuple(x)
+        if key in seen:
+            out.append(f"step {t} repeats the input of step {seen[key]}")
+        seen.setdefault(key, t)
+    return out
+
+
 def problems(variant: Variant) -> list[str]:
     """Every cleanliness rule the variant breaks (empty for a clean one)."""
-    return (sequence_problems(variant.model, variant.inputs, "trace", variant.worked)
+    return (repeat_problems(variant.inputs)
+            + sequence_problems(variant.model, variant.inputs, "trace", variant.worked)
             + sequence_problems(variant.model, variant.memory_inputs, "memory"))
 
 
