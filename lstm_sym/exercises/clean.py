@@ -178,6 +178,7 @@ def draw_clean(cell_options: dict, seed: int, student: Student | None = None,
                hidden: int = 1) -> Variant:
     """A clean random variant of any recurrent cell for (seed, student id, attempt).
 
+    >>> from lstm_sym.exercises.variant import repeat_problems
     >>> v = draw_clean({"cell": "gru", "bias": "single"}, 1)
     >>> exact_problems(v), repeat_problems(v.inputs)
     ([], [])
