@@ -11,9 +11,9 @@ import lstm_sym
 
 ROOT = Path(lstm_sym.__file__).parent
 # Lowest first (HELPERS/docs: model → numeric → key → exercises → handouts → checker →
-# classroom → export → cli); errors, atomic and i18n are base utilities below them all.
+# classroom → export → cli → api); errors, atomic and i18n are base utilities below them all.
 LAYERS = ("errors", "atomic", "i18n", "model", "numeric", "key", "exercises", "handouts",
-          "checker", "classroom", "export", "cli")
+          "checker", "classroom", "export", "cli", "api")
 BASE = {"errors", "atomic", "i18n"}
 
 
