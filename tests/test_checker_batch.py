@@ -77,9 +77,9 @@ def test_sympy_calls_of_a_batch_go_to_the_sandbox_together(
         box, "run", lambda calls, timeout=None: runs.append(len(calls)) or real_run(calls)
     )
     monkeypatch.setattr(api, "shared_sandbox", lambda: box)
-    # sqrt(x - 20) has no value at the sample points, so numbers cannot decide.
-    question = {"id": "s", "kind": "expression", "answer": "sqrt(x - 20)", "variables": ["x"]}
-    answers = ["(x-20)^(1/2)", "sqrt(x-20)+1", "sqrt(x - 20)*2/2", "(x-20)^(1/2)"]
+    # sqrt(-x^2 - 1) has no real value anywhere, so numbers cannot decide.
+    question = {"id": "s", "kind": "expression", "answer": "sqrt(-x^2 - 1)", "variables": ["x"]}
+    answers = ["(-x^2-1)^(1/2)", "sqrt(-x^2-1)+1", "sqrt(-x^2 - 1)*2/2", "(-x^2-1)^(1/2)"]
     verdicts = check_many([(question, a) for a in answers])
     assert [v.correct for v in verdicts] == [True, False, True, True]
     assert runs == [3]  # one batch, the repeated answer asked once

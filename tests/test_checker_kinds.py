@@ -315,6 +315,7 @@ def test_verdict_to_dict_has_every_field() -> None:
         "expected": None,
         "parsed": "3",
         "misconception": "forget_ignored",
+        "carried": False,
     }
 
 

@@ -110,7 +110,7 @@ def test_reading_matches_hand_evaluation() -> None:
         ("2 3", "adjacent_numbers", {"pos": 3}),
         ("m @ n", "unexpected_char", {"char": "@", "pos": 3}),
         ("4q", "unknown_name", {"name": "q", "pos": 2}),
-        ("factorial(10)", "unknown_name", {"name": "factorial", "pos": 1}),
+        ("factorial(10)", "unsupported_function", {"name": "factorial", "pos": 1}),
         (r"\input{x}", "unknown_command", {"name": "\\input", "pos": 1}),
         ("exp", "needs_argument", {"name": "exp", "pos": 1}),
         ("1" * 101, "number_too_long", {"pos": 1, "limit": 100}),

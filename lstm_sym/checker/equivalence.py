@@ -2,7 +2,10 @@
 
 * numbers: **NumAbsolute** (``abs``), **NumRelative** (``rel``) and
   **NumSigFigs** (``sigfigs``); a value passes if it meets any tolerance that
-  is set, and always if it equals the target to 50 digits.
+  is set, and always if it equals the target to 30 significant digits (a relative
+  test: tiny values such as 1e-45 and 9e-45 are not equal). ``sigfigs_strict`` also
+  asks that the answer be written with that many significant figures, as STACK's
+  NumSigFigs does (see :func:`written_sigfigs`).
 * integers: exact equality of rationals (``4*10``, ``40.0`` and ``80/2`` are 40).
 * expressions: **AlgEquiv**, decided as follows.
 
@@ -35,6 +38,7 @@ True
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +48,7 @@ from fractions import Fraction
 from lstm_sym.checker.nodes import Node
 from lstm_sym.checker.numeric import (
     CTX,
+    FALLBACK_DOMAINS,
     Evaluator,
     Real,
     Sampler,
@@ -57,7 +62,10 @@ from lstm_sym.errors import UserError
 
 REQUIRED_POINTS = 8
 MAX_POINTS = 40
-_SLACK = Fraction(1, 10**40)  # so a tolerance of 0.01 accepts |difference| = 0.01 exactly
+# Rounding noise of a difference computed at 50 digits, relative to the values compared:
+# it lets a tolerance of 0.01 accept |difference| = 0.01 exactly, and nothing more.
+_NOISE = Fraction(1, 10**45)
+_WRITTEN = re.compile(r"[+-]?(\d*)(?:\.(\d*))?(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -67,13 +75,16 @@ class Tolerance:
     abs: Fraction = Fraction(0)
     rel: Fraction = Fraction(0)
     sigfigs: int | None = None
+    strict: bool = False  # the answer must also be written with `sigfigs` figures
 
     @classmethod
     def from_key(cls, spec: Mapping[str, object] | None, where: str = "tolerance") -> Tolerance:
         """Read a key's tolerance dict; defaults to exact when `spec` is None.
 
         >>> Tolerance.from_key({"rel": 1e-3})
-        Tolerance(abs=Fraction(0, 1), rel=Fraction(1, 1000), sigfigs=None)
+        Tolerance(abs=Fraction(0, 1), rel=Fraction(1, 1000), sigfigs=None, strict=False)
+        >>> Tolerance.from_key({"sigfigs": 3, "sigfigs_strict": True}).strict
+        True
         """
         if spec is None:
             return cls()
@@ -89,7 +100,10 @@ class Tolerance:
             raise UserError(f"{where}: {exc}") from None
         if absolute < 0 or relative < 0 or (sigfigs is not None and not 1 <= sigfigs <= 50):
             raise UserError(f"{where}: abs and rel must be >= 0, sigfigs between 1 and 50")
-        return cls(absolute, relative, sigfigs)
+        strict = spec.get("sigfigs_strict") or False
+        if not isinstance(strict, bool) or (strict and sigfigs is None):
+            raise UserError(f"{where}: sigfigs_strict must be true or false, with sigfigs set")
+        return cls(absolute, relative, sigfigs, strict)
 
 
 def round_sigfigs(value: Real, figures: int) -> tuple[int, int]:
@@ -107,15 +121,42 @@ def round_sigfigs(value: Real, figures: int) -> tuple[int, int]:
     return (mantissa if value > 0 else -mantissa, exponent)
 
 
+def written_sigfigs(text: str) -> tuple[int, int] | None:
+    """How many significant figures a decimal literal shows, as (fewest, most): trailing
+    zeros of a whole number are ambiguous (``1200`` has 2 to 4). None if `text` is not a
+    plain decimal.
+
+    >>> written_sigfigs("0.00120"), written_sigfigs("1200"), written_sigfigs("1.20e3")
+    ((3, 3), (2, 4), (3, 3))
+    """
+    match = _WRITTEN.fullmatch(text.strip())
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    whole, fraction = match.group(1), match.group(2)
+    digits = (whole + (fraction or "")).lstrip("0")
+    if not digits:  # zero: the written decimals count (0.00 shows two)
+        shown = max(1, len(fraction or ""))
+        return (shown, shown)
+    if fraction is not None:
+        return (len(digits), len(digits))
+    return (len(digits.rstrip("0")), len(digits))
+
+
 def within_tolerance(value: Real, target: Real, tolerance: Tolerance) -> bool:
-    """True if `value` passes any tolerance that is set (or equals `target`)."""
-    if close(value, target):
+    """True if `value` passes any tolerance that is set (or equals `target` to 30
+    significant digits). No absolute floor: 1e-45 and 9e-45 differ at rel 0.01.
+
+    >>> tiny = Tolerance(rel=Fraction(1, 100))
+    >>> within_tolerance(to_real(Fraction(1, 10**45)), to_real(Fraction(9, 10**45)), tiny)
+    False
+    """
+    if close(value, target, floor=0):
         return True
     distance = abs(value - target)
-    slack = to_real(_SLACK) * max(1, abs(target))
-    if tolerance.abs and distance <= to_real(tolerance.abs) + slack:
+    noise = to_real(_NOISE) * max(abs(value), abs(target))
+    if tolerance.abs and distance <= to_real(tolerance.abs) + noise:
         return True
-    if tolerance.rel and distance <= to_real(tolerance.rel) * abs(target) + slack:
+    if tolerance.rel and distance <= to_real(tolerance.rel) * abs(target) + noise:
         return True
     if tolerance.sigfigs:
         return round_sigfigs(value, tolerance.sigfigs) == round_sigfigs(target, tolerance.sigfigs)
@@ -133,13 +174,36 @@ class Match(Enum):
 
 
 class ExpressionTarget:
-    """An expected expression with its values at the sample points, computed once."""
+    """An expected expression with its values at the sample points, computed once.
+
+    The points come from the question's sampler; if the expression has a real value at
+    fewer than ``REQUIRED_POINTS`` of its first ``MAX_POINTS``, from the first fallback
+    domain where it has enough (:data:`~lstm_sym.checker.numeric.FALLBACK_DOMAINS`).
+    """
 
     def __init__(self, node: Node, sampler: Sampler) -> None:
         self.node = node
-        self.sampler = sampler
         self._evaluate = compile_node(node)
         self._values: list[Real | None] = []
+        self.sampler = sampler
+        for domain in FALLBACK_DOMAINS:
+            if self._defined_points() >= REQUIRED_POINTS:
+                break
+            self.sampler, self._values = sampler.elsewhere(domain), []
+        else:
+            if self._defined_points() < REQUIRED_POINTS:
+                self.sampler, self._values = sampler, []
+
+    def _defined_points(self) -> int:
+        """Points with a real value among the first MAX_POINTS (counting stops at enough)."""
+        if not (self.sampler.variables or self.sampler.functions):
+            return MAX_POINTS  # a constant key: every domain is the same
+        found = 0
+        for index in range(MAX_POINTS):
+            found += self.value_at(index) is not None
+            if found >= REQUIRED_POINTS:
+                break
+        return found
 
     def value_at(self, index: int) -> Real | None:
         while len(self._values) <= index:

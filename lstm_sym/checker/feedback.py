@@ -48,6 +48,27 @@ EN: dict[str, str] = {
     "wrong_length": "Your vector has {got} entries, but this question expects {want}.",
     "vector_entry": "Entry {index}: {detail}",
     "unknown_choice": "'{answer}' is not one of the choices; answer with one of: {options}.",
+    "unsupported_function": "'{name}' at position {pos} is a function this checker does not"
+    " support (it supports σ, exp, tanh, ln, log, sqrt and abs).",
+    "sigfigs_written": "Give your answer to {want} significant figures (you wrote {got}).",
+    "sigfigs_not_decimal": "Write your answer as a decimal number with {want} significant"
+    " figures.",
+    "carried": "Correct: follows from your {given}.",
+    "carried_part": "Entries that follow from your {given} count as right.",
+    "hint_available": "A hint is available: add --hint 1.",
+    "internal_error": "This answer could not be checked because of an error in the checker"
+    " ({error}); it is marked unreadable so that a teacher looks at it.",
+}
+
+# The same problems in a teacher's expression (a key field or --expected): not "your answer".
+KEY_EN: dict[str, str] = {
+    "empty": "the expression is empty.",
+    "too_long": "the expression is too long ({length} characters; the limit is {limit}).",
+    "too_deep": "the expression is nested too deeply (more than {limit} levels).",
+    "too_complex": "the expression is too complex to evaluate.",
+    "unexpected_end": "the expression ends too early: something is missing at the end.",
+    "no_real_value": "the expression has no real value (for example a division by zero).",
+    "no_names": "the expression should contain numbers only.",
 }
 
 ZH: dict[str, str] = {
@@ -83,6 +104,14 @@ ZH: dict[str, str] = {
     "wrong_length": "你的向量有 {got} 个分量，但本题需要 {want} 个。",
     "vector_entry": "第 {index} 个分量：{detail}",
     "unknown_choice": "“{answer}”不是选项之一；请从以下选项中选择：{options}。",
+    "unsupported_function": "第 {pos} 个字符处的“{name}”是本检查器不支持的函数（支持 σ、exp、tanh、"
+    "ln、log、sqrt 和 abs）。",
+    "sigfigs_written": "请给出 {want} 位有效数字（你写了 {got} 位）。",
+    "sigfigs_not_decimal": "请把答案写成有 {want} 位有效数字的小数。",
+    "carried": "正确：由你的 {given} 推出。",
+    "carried_part": "由你的 {given} 正确推出的分量算作正确。",
+    "hint_available": "有提示可用：加上 --hint 1。",
+    "internal_error": "检查器出错（{error}），无法检查这个答案；已标记为无法读取，请老师查看。",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
@@ -103,6 +132,17 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     '第 7 个字符处的“)”不应出现在这里。'
     """
     return MESSAGES[check_lang(lang)][code].format(**params)
+
+
+def key_message(code: str, **params: object) -> str:
+    """A problem in a teacher's expression, in English (keys are checked before any student).
+
+    >>> key_message("too_deep", limit=100)
+    'the expression is nested too deeply (more than 100 levels).'
+    """
+    if code in KEY_EN:
+        return KEY_EN[code].format(**params)
+    return message(code, "en", **params)
 
 
 def join(*sentences: str) -> str:

@@ -16,15 +16,25 @@ from fractions import Fraction
 from typing import Any
 
 from lstm_sym.checker import limits
+from lstm_sym.checker.carry import Carried, given_text
 from lstm_sym.checker.equivalence import (
     ExpressionTarget,
     Match,
     compare_expressions,
     within_tolerance,
+    written_sigfigs,
 )
 from lstm_sym.checker.feedback import join, message
 from lstm_sym.checker.nodes import Node, to_text
-from lstm_sym.checker.numeric import Evaluator, Real, TooComplex, Undefined, compile_node
+from lstm_sym.checker.numeric import (
+    Evaluator,
+    Real,
+    TooComplex,
+    Undefined,
+    close,
+    compile_node,
+    to_real,
+)
 from lstm_sym.checker.parse import ParseError, parse_answer
 from lstm_sym.checker.question import CompiledQuestion, Misconception
 from lstm_sym.checker.readers import (
@@ -40,7 +50,7 @@ from lstm_sym.checker.symbolic import simplifies_to_zero
 from lstm_sym.checker.verdict import Verdict
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+−]?\d+,\d+\s*")
-_SHAPE = re.compile(r"\s*\(?\s*(\d+)\s*[x×X]\s*(\d+)\s*\)?\s*")
+_SHAPE = re.compile(r"\s*\(?\s*(\d+)\s*(?:[x×X]|\\times)\s*(\d+)\s*\)?\s*")
 
 
 @dataclass(frozen=True)
@@ -54,10 +64,12 @@ class Pending:
 class _Grader:
     """Builds verdicts for one (question, answer, language)."""
 
-    def __init__(self, question: CompiledQuestion, answer: str, lang: str) -> None:
+    def __init__(self, question: CompiledQuestion, answer: str, lang: str,
+                 carried: Carried | None = None) -> None:
         self.q = question
         self.answer = answer
         self.lang = lang
+        self.carried = carried
         self.deadline = time.monotonic() + limits.IN_PROCESS_BUDGET
         self._compiled: dict[Node, Evaluator] = {}
 
@@ -76,6 +88,16 @@ class _Grader:
 
     def correct(self, parsed: str) -> Verdict:
         return Verdict(True, True, 1.0, self.say("correct"), self.q.revealed, parsed, None)
+
+    def carried_forward(self, parsed: str, given: tuple, score: float = 1.0) -> Verdict:
+        feedback = self.say("carried", given=given_text(given, self.lang))
+        return Verdict(True, score == 1.0, score, feedback, self.q.revealed, parsed, None, True)
+
+    def follows(self, value: Real) -> bool:
+        """True if `value` is what the student's own earlier answers give."""
+        return self.carried is not None and any(
+            within_tolerance(value, target, self.q.tolerance) or close(value, target)
+            for target in self.carried.targets)
 
     def wrong(self, feedback: str, parsed: str, score: float = 0.0) -> Verdict:
         return Verdict(True, False, score, self.with_reveal(feedback), self.q.revealed, parsed)
@@ -132,11 +154,29 @@ class _Grader:
         parsed = to_text(node)
         tolerance = self.q.tolerance
         if any(within_tolerance(value, target, tolerance) for target in self.q.correct):
+            if tolerance.strict:
+                problem = self.sigfigs_problem(node)
+                if problem:
+                    return self.wrong(problem, parsed)
             return self.correct(parsed)
+        if self.follows(value):  # before misconceptions: carried forward wins a tie
+            return self.carried_forward(parsed, self.carried.given)
         for misconception in self.q.misconceptions:
             if within_tolerance(value, misconception.target, tolerance):
                 return self.mistaken(misconception, parsed)
         return self.wrong(self.say("incorrect_number"), parsed)
+
+    def sigfigs_problem(self, node: Node) -> str | None:
+        """Why the answer is not written with the required significant figures, if it is not."""
+        want = self.q.tolerance.sigfigs
+        literal = node[1] if node[0] == "neg" else node
+        shown = written_sigfigs(literal[2]) if literal[0] == "num" else None
+        if shown is None:
+            return self.say("sigfigs_not_decimal", want=want)
+        if not shown[0] <= want <= shown[1]:
+            got = str(shown[0]) if shown[0] == shown[1] else f"{shown[0]}–{shown[1]}"
+            return self.say("sigfigs_written", want=want, got=got)
+        return None
 
     def grade_integer(self) -> Verdict:
         value, node = read_rational_or_real(self.answer, self.q.names)
@@ -146,6 +186,8 @@ class _Grader:
             return self.wrong(self.say("not_integer"), parsed)
         if Fraction(integer) in self.q.correct:
             return self.correct(parsed)
+        if self.follows(to_real(integer)):
+            return self.carried_forward(parsed, self.carried.given)
         for misconception in self.q.misconceptions:
             if misconception.target == integer:
                 return self.mistaken(misconception, parsed)
@@ -210,6 +252,9 @@ class _Grader:
                 if all(right):
                     return self.correct(parsed)
                 best = max(best, right, key=sum) if best else right
+        carried = self.carried_entries(values, best)
+        if carried is not None:
+            return carried
         for misconception in self.q.misconceptions:  # may have another length
             target = misconception.target
             if len(target) == len(values) and all(
@@ -224,6 +269,33 @@ class _Grader:
             "incorrect_vector", wrong=len(wrong), total=len(best), positions=", ".join(wrong)
         )
         return self.wrong(feedback, parsed, score=round(sum(best) / len(best), 6))
+
+    def carried_entries(self, values: list, best: list[bool]) -> Verdict | None:
+        """Credit for the entries that follow from the student's own other entries (the
+        memory puzzle); None when no entry does."""
+        carried = self.carried
+        if carried is None or self.q.symbolic_entries or len(carried.targets) != len(values):
+            return None
+        right = best or [False] * len(values)
+        follows = [not ok and any(within_tolerance(value, t, self.q.tolerance)
+                                  for t in targets) and bool(given)
+                   for ok, (value, _), targets, given in zip(right, values, carried.targets,
+                                                              carried.entry_given)]
+        if not any(follows):
+            return None
+        given = tuple(dict.fromkeys(g for f, gs in zip(follows, carried.entry_given) if f
+                                    for g in gs))
+        score = sum(a or b for a, b in zip(right, follows)) / len(values)
+        parsed = "[" + ", ".join(text for _, text in values) + "]"
+        verdict = self.carried_forward(parsed, given, round(score, 6))
+        if score < 1:
+            wrong = [str(i + 1) for i, (a, b) in enumerate(zip(right, follows)) if not (a or b)]
+            feedback = join(self.say("incorrect_vector", wrong=len(wrong), total=len(values),
+                                     positions=", ".join(wrong)),
+                            self.say("carried_part", given=given_text(given, self.lang)))
+            return Verdict(True, False, verdict.score, feedback, self.q.revealed, parsed, None,
+                           True)
+        return verdict
 
     def read_entry(self, entry: str) -> tuple[Real | Node, str]:
         if self.q.symbolic_entries:
@@ -257,7 +329,8 @@ class _Grader:
         return self.wrong(self.say("incorrect_choice"), parsed)
 
 
-def grade(question: CompiledQuestion, answer: str, lang: str = "en") -> Verdict | Pending:
+def grade(question: CompiledQuestion, answer: str, lang: str = "en",
+          carried: Carried | None = None) -> Verdict | Pending:
     """A verdict, or a :class:`Pending` SymPy call that will produce one.
 
     >>> from lstm_sym.checker.question import compile_question
@@ -265,4 +338,4 @@ def grade(question: CompiledQuestion, answer: str, lang: str = "en") -> Verdict 
     >>> grade(q, "σ(0)").correct
     True
     """
-    return _Grader(question, answer, lang).grade()
+    return _Grader(question, answer, lang, carried).grade()

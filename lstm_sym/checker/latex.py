@@ -93,6 +93,16 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
             "textstyle",
             "quad",
             "qquad",
+            "thinspace",
+            "medspace",
+            "thickspace",
+            "negthinspace",
+            "negmedspace",
+            "negthickspace",
+            "enspace",
+            "space",
+            "nobreakspace",
+            "hfill",
         ]
     },
     # \mathrm{e}, \operatorname{sigmoid}: the braced word is read as a name.
@@ -103,7 +113,7 @@ COMMANDS: dict[str, tuple[str, str | None]] = {
 # One-character commands: \, \; \: \! and "\ " are spaces; \{ \} are braces.
 SYMBOL_COMMANDS: dict[str, tuple[str, str | None]] = {
     ",": ("skip", None), ";": ("skip", None), ":": ("skip", None), "!": ("skip", None),
-    " ": ("skip", None), "{": ("open", "{"), "}": ("close", "}"),
+    " ": ("skip", None), ">": ("skip", None), "{": ("open", "{"), "}": ("close", "}"),
 }  # fmt: skip
 
 _MATRIX_MARKUP = re.compile(

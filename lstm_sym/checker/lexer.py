@@ -56,6 +56,12 @@ FUNCTION_WORDS = {
     "log": "ln", "sqrt": "sqrt", "abs": "abs", "Abs": "abs",
 }  # fmt: skip
 CONSTANT_WORDS = {"e": "e", "E": "e", "pi": "pi"}
+# Common functions outside the course's scope: named as such on both sides (student answers
+# and the teacher's expected expressions), never read as products or unknown functions.
+UNSUPPORTED_FUNCTIONS = frozenset(
+    "sin cos tan cot sec csc arcsin arccos arctan asin acos atan atan2 sinh cosh coth sech csch"
+    " arsinh arcosh artanh asinh acosh atanh log10 max min floor ceil sign sgn factorial erf"
+    .split())
 _MAX_WORD = 60  # longer letter runs are never names; reject before splitting them
 
 
@@ -248,8 +254,14 @@ class _Lexer:
                 self.tokens.append(Token(kind, value, start, self.raw[start : self.i]))
             return
         name = src[self.i + 1 : j]
+        if name in UNSUPPORTED_FUNCTIONS and spelling_key(name) not in self.names.aliases:
+            raise self.error("unsupported_function", start, name="\\" + name)
         if name not in COMMANDS:
             raise self.error("unknown_command", start, name="\\" + name)
+        if name == "log" and src[j : j + 1] == "_":
+            self.i = j
+            self.log_base(start, self.tex_subscript())
+            return
         kind, value = COMMANDS[name]
         self.i = j
         if kind == "skip":
@@ -267,6 +279,41 @@ class _Lexer:
             self.tokens.append(Token("func", "sqrt", start, self.raw[start : self.i]))
         else:
             self.tokens.append(Token(kind, value, start, self.raw[start : self.i]))
+
+    def tex_subscript(self, plain: bool = False) -> tuple[int, int]:
+        """The span of a subscript after ``_``: a braced group, else one character (TeX)
+        or a run of letters and digits (plain text: ``log_10``)."""
+        src, start = self.src, self.i
+        self.i += 1
+        if src[self.i : self.i + 1] == "{":
+            depth, k = 0, self.i
+            while k < len(src):
+                depth += src[k] == "{"
+                depth -= src[k] == "}"
+                if depth == 0:
+                    break
+                k += 1
+            if k >= len(src):
+                raise self.error("unclosed", self.i, open="{")
+            self.i = k + 1
+            return start + 2, k
+        if self.i >= len(src) or src[self.i].isspace():
+            raise self.error("unexpected_char", start, char="_")
+        begin = self.i
+        self.i += 1
+        while plain and self.i < len(src) and src[self.i].isascii() and src[self.i].isalnum():
+            self.i += 1
+        return begin, self.i
+
+    def log_base(self, start: int, span: tuple[int, int]) -> None:
+        """A logarithm to a base: the base's own tokens between two markers."""
+        begin, end = span
+        if begin >= end:
+            raise self.error("unexpected_char", start, char="_")
+        self.tokens.append(Token("logbase", None, start, self.raw[start:begin]))
+        inner = _Lexer(self.raw[begin:end], self.names).run()[:-1]
+        self.tokens.extend(Token(t.kind, t.value, t.pos + begin, t.text) for t in inner)
+        self.tokens.append(Token("logbase_end", None, end, ""))
 
     def braced_word(self, start: int) -> None:
         src = self.src
@@ -292,6 +339,10 @@ class _Lexer:
     def finish_word(self, start: int, word: str) -> None:
         """Read subscripts and primes after a word, then resolve the whole name."""
         src = self.src
+        if word == "log" and src[self.i : self.i + 1] == "_" and not any(
+                key.startswith("log") for key in self.names.aliases):
+            self.log_base(start, self.tex_subscript(plain=True))  # log_2(x), log_{10} x
+            return
         subscript = ""
         while self.i < len(src):
             c = src[self.i]
@@ -346,6 +397,8 @@ class _Lexer:
             self.tokens.append(Token("ufunc", word, start, text))
         elif plain and word in CONSTANT_WORDS:
             self.tokens.append(Token("const", CONSTANT_WORDS[word], start, text))
+        elif plain and word in UNSUPPORTED_FUNCTIONS:
+            raise self.error("unsupported_function", start, name=word)
         elif names.infer:
             self.tokens.append(self.inferred(start, text, word, subscript, primes))
         else:

@@ -296,6 +296,14 @@ def close(a: Real, b: Real, rel: float = 1e-30, floor: float = 1e-10) -> bool:
     return abs(a - b) <= rel * max(floor, abs(a), abs(b))
 
 
+# Where sample coordinates come from: (signs, decades) gives ±m·10^(j-6) for j in decades.
+Domain = tuple[tuple[int, ...], tuple[int, ...]]
+DEFAULT_DOMAIN: Domain = ((-1, 1), (-2, -1, 0))  # magnitudes 0.01 … 10, either sign
+# Where to look next when a key has a real value at too few default points (ln(x - 5),
+# ((x - 2)^3)^k): positive values, then larger ones of either sign.
+FALLBACK_DOMAINS: tuple[Domain, ...] = (((1,), (-2, -1, 0)), ((1,), (0, 1, 2)), ((-1,), (0, 1, 2)))
+
+
 class Sampler:
     """Reproducible random points (and random functions) for one question.
 
@@ -308,16 +316,24 @@ class Sampler:
     identities in g.
     """
 
-    def __init__(self, variables: tuple[str, ...], functions: Mapping[str, int], seed: int):
+    def __init__(self, variables: tuple[str, ...], functions: Mapping[str, int], seed: int,
+                 domain: Domain = DEFAULT_DOMAIN):
         self.variables = variables
         self.functions = dict(functions)
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.domain = domain
+        self.rng = random.Random(seed if domain == DEFAULT_DOMAIN else f"{seed}:{domain}")
         self.points: list[tuple[dict[str, Real], dict[str, RealFunction]]] = []
 
+    def elsewhere(self, domain: Domain) -> Sampler:
+        """The same question's points drawn from another domain."""
+        return Sampler(self.variables, self.functions, self.seed, domain)
+
     def coordinate(self) -> Real:
-        sign = self.rng.choice((-1, 1))
+        signs, decades = self.domain
+        sign = self.rng.choice(signs)
         mantissa = self.rng.randrange(10**6, 10**7)
-        return to_real(Fraction(sign * mantissa, 10 ** (6 - self.rng.choice((-2, -1, 0)))))
+        return to_real(Fraction(sign * mantissa, 10 ** (6 - self.rng.choice(decades))))
 
     def random_function(self, arity: int) -> RealFunction:
         a = [self.coordinate() for _ in range(arity + 1)]

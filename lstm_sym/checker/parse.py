@@ -35,7 +35,7 @@ from lstm_sym.checker.nodes import Node, num
 __all__ = ["Names", "ParseError", "parse_answer", "tokenize"]
 
 _CLOSER = {"(": ")", "[": "]", "{": "}"}
-_STARTS_ATOM = frozenset({"num", "var", "const", "func", "ufunc", "open", "frac"})
+_STARTS_ATOM = frozenset({"num", "var", "const", "func", "ufunc", "open", "frac", "logbase"})
 
 
 class _Parser:
@@ -117,15 +117,17 @@ class _Parser:
 
     def power(self) -> Node:
         base = self.atom()
-        while self.peek().kind == "sup":
+        depth = self.depth
+        while self.peek().kind == "sup":  # x²³…: each one nests, so each one counts
             exponent = self.take().value
+            self.enter()
             base = ("pow", base, num(exponent) if exponent >= 0 else ("neg", num(-exponent)))
         if self.is_op("^"):
             self.take()
             self.enter()
             exponent = self.signed()
-            self.leave()
-            return ("pow", base, exponent)
+            base = ("pow", base, exponent)
+        self.depth = depth
         return base
 
     def atom(self) -> Node:
@@ -144,12 +146,17 @@ class _Parser:
             return self.group()
         if kind in ("func", "ufunc"):
             return self.call()
+        if kind == "logbase":
+            return self.log_with_base()
         if kind == "frac":
             self.take()
             self.enter()
             numerator = self.frac_argument(first=True)
             denominator = self.frac_argument(first=False)
             self.leave()
+            if self.peek().kind == "num":  # \frac12 3 is ½·3, not two numbers in a row
+                self.tokens.insert(self.k, Token("split", None, self.peek().pos, ""))
+                self.k += 1
             return ("prod", (("*", numerator), ("/", denominator)))
         raise self.unexpected(token)
 
@@ -180,8 +187,45 @@ class _Parser:
         else:
             raise self.unexpected(token)
 
+    def root_index(self) -> Node:
+        """The n of ``\\sqrt[n]{x}``, read up to its closing bracket."""
+        opener = self.take()
+        self.enter()
+        self.open.append(opener)
+        index = self.expression()
+        self.close(opener)
+        self.open.pop()
+        self.leave()
+        return index
+
+    def log_with_base(self) -> Node:
+        """``\\log_{b} x`` and ``log_2(x)``: ln(x)/ln(b)."""
+        head = self.take()
+        self.enter()
+        base = self.expression()
+        if self.peek().kind != "logbase_end":
+            raise self.unexpected(self.peek())
+        self.take()
+        self.leave()
+        (argument,) = self.call_arguments(Token("func", "ln", head.pos, head.text))
+        return ("prod", (("*", ("call", "ln", (argument,))), ("/", ("call", "ln", (base,)))))
+
     def call(self) -> Node:
         head = self.take()
+        token = self.peek()
+        index = None
+        if head.text.startswith("\\sqrt") and token.kind == "open" and token.value == "[":
+            index = self.root_index()
+            token = self.peek()
+        args = self.call_arguments(head)
+        want = 1 if head.kind == "func" else (self.arities or {}).get(head.value, len(args))
+        if len(args) != want:
+            raise ParseError("arity", name=head.text, pos=head.pos + 1, want=want, got=len(args))
+        if index is not None:  # the n-th root is the power 1/n
+            return ("pow", args[0], ("prod", (("*", num(1)), ("/", index))))
+        return ("call" if head.kind == "func" else "ufunc", head.value, tuple(args))
+
+    def call_arguments(self, head: Token) -> list[Node]:
         token = self.peek()
         if token.kind == "open" and not (head.text == "\\sqrt" and token.value == "["):
             self.take()
@@ -200,17 +244,15 @@ class _Parser:
             self.leave()
         else:
             raise ParseError("needs_argument", name=head.text, pos=head.pos + 1)
-        want = 1 if head.kind == "func" else (self.arities or {}).get(head.value, len(args))
-        if len(args) != want:
-            raise ParseError("arity", name=head.text, pos=head.pos + 1, want=want, got=len(args))
-        return ("call" if head.kind == "func" else "ufunc", head.value, tuple(args))
+        return args
 
     def frac_argument(self, first: bool) -> Node:
         token = self.peek()
         if token.kind == "open" and token.value == "{":
             return self.group()
-        if token.kind == "num" and first and token.text.isdigit() and len(token.text) > 1:
-            # \frac12 means 1/2: split the digit run, keep the rest for the denominator.
+        if token.kind == "num" and token.text.isdigit() and len(token.text) > 1:
+            # TeX gives each argument one token: \frac1234 is 1/2 times 34. Split the digit
+            # run and leave the rest to be read after the fraction.
             rest = Token("num", Fraction(int(token.text[1:])), token.pos + 1, token.text[1:])
             self.tokens[self.k] = rest
             return num(int(token.text[0]), token.text[0])

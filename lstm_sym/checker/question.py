@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from lstm_sym.checker.equivalence import ExpressionTarget, Tolerance
-from lstm_sym.checker.feedback import message
+from lstm_sym.checker.feedback import key_message
 from lstm_sym.checker.nodes import Node, functions_of, variables_of
 from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined, to_real
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
@@ -76,23 +76,25 @@ def fingerprint(question: Mapping[str, Any]) -> str:
     return json.dumps(question, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def _field_error(qid: str, field: str, exc: Exception) -> UserError:
+def _field_error(where: str, field: str, exc: Exception) -> UserError:
     if isinstance(exc, ParseError):
-        reason = message(exc.code, "en", **exc.params)
+        reason = key_message(exc.code, **exc.params)
     elif isinstance(exc, Undefined):
-        reason = message("no_real_value", "en")
+        reason = key_message("no_real_value")
     elif isinstance(exc, TooComplex):
-        reason = message("too_complex", "en")
+        reason = key_message("too_complex")
     else:
         reason = str(exc)
-    return UserError(f"question {qid!r}: {field}: {reason}")
+    return UserError(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
 
 
-def compile_question(question: Mapping[str, Any]) -> CompiledQuestion:
-    """Read one entry of key.json "questions" (see docs/contracts.md)."""
+def compile_question(question: Mapping[str, Any], where: str | None = None) -> CompiledQuestion:
+    """Read one entry of key.json "questions" (see docs/contracts.md); a problem is a
+    UserError starting with `where` (default: the question's id)."""
     if not isinstance(question, Mapping):
         raise UserError("question: expected an object")
     qid = str(question.get("id", "?"))
+    label = where or f"question {qid!r}"
     kind = question.get("kind")
     if kind not in KINDS:
         raise UserError(f"question {qid!r}: kind: expected one of {', '.join(KINDS)}, got {kind!r}")
@@ -127,7 +129,7 @@ def compile_question(question: Mapping[str, Any]) -> CompiledQuestion:
         try:
             return _read_key_value(kind, text, key_names, choices, symbolic)
         except (ParseError, Undefined, TooComplex, ValueError) as exc:
-            raise _field_error(qid, field, exc) from None
+            raise _field_error(label, "" if where else field, exc) from None
 
     raw_correct = [read(field, text) for field, text in texts]
     raw_wrong = [

@@ -12,7 +12,8 @@ class Verdict:
     `valid` is False when the answer could not be read (or was too complex to
     check); `expected` is only filled in when the key allows revealing it;
     `parsed` shows how we read the answer; `misconception` is the id of a
-    known mistake the answer matches.
+    known mistake the answer matches; `carried` marks credit for an answer that follows
+    correctly from the student's own (wrong) earlier answers.
 
     >>> Verdict(True, True, 1.0, "Correct.", parsed="7").to_dict()["score"]
     1.0
@@ -25,6 +26,7 @@ class Verdict:
     expected: str | None = None
     parsed: str | None = None
     misconception: str | None = None
+    carried: bool = False  # right because it follows from the student's own earlier answers
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict with every field."""

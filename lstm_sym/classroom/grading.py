@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from lstm_sym.checker import Verdict, check_many
+from lstm_sym.checker.api import clean_text
 from lstm_sym.classroom.csvio import AnswerSheet, Rejection
 from lstm_sym.errors import UserError
 
@@ -273,8 +274,12 @@ def _assigned(sheet: AnswerSheet, keys: KeySet) -> list[str]:
 
 
 def grade_sheet(sheet: AnswerSheet, keys: KeySet, *, lang: str | None = None,
-                progress: Progress | None = None) -> GradingResult:
-    """Check every answer of the sheet against the keys (see the module example)."""
+                progress: Progress | None = None, carry: bool = True) -> GradingResult:
+    """Check every answer of the sheet against the keys (see the module example).
+
+    With `carry` (the default), a wrong trace or memory answer that follows correctly from
+    the student's own earlier answers gets full credit, marked carried
+    (:mod:`lstm_sym.checker.carry`)."""
     lang = lang or keys.language()
     students, rejected = _accept(sheet, keys)
     questions = _assigned(sheet, keys)
@@ -288,6 +293,8 @@ def grade_sheet(sheet: AnswerSheet, keys: KeySet, *, lang: str | None = None,
                 text, line = student.answers.get(qid, ("", None))
                 jobs.append((student, qid, text, line))
     verdicts = _check(jobs, lang, progress)
+    if carry:
+        verdicts = _carry_forward(jobs, verdicts, lang)
     graded = [GradedAnswer(s.id, qid, text, verdict, line)
               for (s, qid, text, line), verdict in zip(jobs, verdicts)]
     totals = _totals(ordered, graded)
@@ -330,6 +337,33 @@ def _check(jobs: list[tuple[_Student, str, str, int | None]], lang: str,
     return verdicts  # type: ignore[return-value]  # every slot is filled above
 
 
+def _carry_forward(jobs: list[tuple[_Student, str, str, int | None]], verdicts: list[Verdict],
+                   lang: str) -> list[Verdict]:
+    """Regrade the wrong trace and memory answers against the values recomputed from each
+    student's own earlier answers (only those: a right answer stays right, uncarried)."""
+    from lstm_sym.checker.carry import RUNS, carry_targets
+
+    redo: list[int] = []
+    items: list[tuple] = []
+    for index, ((student, qid, text, _), verdict) in enumerate(zip(jobs, verdicts)):
+        if verdict.correct or not verdict.valid or qid.partition(".")[0] not in RUNS:
+            continue
+        answers = {q: a for q, (a, _) in student.answers.items()}
+        try:
+            carried = carry_targets(student.key, qid, answers)
+        except Exception:  # noqa: BLE001 - never stop the class: grade without carrying
+            carried = None
+        if carried is not None:
+            question = next(q for q in student.key["questions"] if q["id"] == qid)
+            redo.append(index)
+            items.append((question, text, carried))
+    out = list(verdicts)
+    for index, verdict in zip(redo, check_many(items, lang)):
+        if verdict.carried:
+            out[index] = verdict
+    return out
+
+
 def _content_key(content: Key) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -344,7 +378,7 @@ def _totals(students: list[_Student], graded: list[GradedAnswer]) -> list[Studen
 
 
 def grade_files(key_path: str | Path, answers_path: str | Path, *, lang: str | None = None,
-                progress: Progress | None = None) -> GradingResult:
+                progress: Progress | None = None, carry: bool = True) -> GradingResult:
     """Read the keys and the answers table, and grade."""
     from lstm_sym.classroom.csvio import answer_rows, read_table
 
@@ -353,7 +387,7 @@ def grade_files(key_path: str | Path, answers_path: str | Path, *, lang: str | N
     sheet = answer_rows(table, keys.question_ids())
     if not sheet.answers and not sheet.rejected:
         raise UserError(f"{answers_path}: no answers (only a header line)")
-    return grade_sheet(sheet, keys, lang=lang, progress=progress)
+    return grade_sheet(sheet, keys, lang=lang, progress=progress, carry=carry)
 
 
 # --- output files -------------------------------------------------------------------------
@@ -392,7 +426,7 @@ def _csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 GRADED_COLUMNS = ("student", "question", "answer", "correct", "score", "feedback",
-                  "misconception", "valid", "line")
+                  "misconception", "valid", "line", "carried")
 TOTALS_COLUMNS = ("student", "name", "score", "max", "percent")
 
 
@@ -406,12 +440,13 @@ def graded_csv(result: GradingResult) -> str:
     >>> text.startswith("\\ufeff"), text.count("\\r\\n")
     (True, 2)
     >>> print(text[1:].replace("\\r\\n", "\\n"), end="")
-    student,question,answer,correct,score,feedback,misconception,valid,line
-    s1,q,7,yes,1,Correct.,,yes,2
+    student,question,answer,correct,score,feedback,misconception,valid,line,carried
+    s1,q,7,yes,1,Correct.,,yes,2,
     """
-    rows = ([a.student, a.question, a.answer, "yes" if a.verdict.correct else "no",
+    rows = ([a.student, a.question, clean_text(a.answer), "yes" if a.verdict.correct else "no",
              format_number(a.verdict.score), a.verdict.feedback, a.verdict.misconception or "",
-             "yes" if a.verdict.valid else "no", "" if a.line is None else str(a.line)]
+             "yes" if a.verdict.valid else "no", "" if a.line is None else str(a.line),
+             "yes" if a.verdict.carried else ""]
             for a in result.graded)
     return _csv_text(GRADED_COLUMNS, rows)
 

@@ -125,6 +125,7 @@ class _QuestionStats:
     correct: int = 0
     blank: int = 0
     unreadable: int = 0
+    carried: int = 0  # credited because they follow from the student's own earlier answers
     mistakes: Counter | None = None
 
 
@@ -139,6 +140,7 @@ def question_stats(result: GradingResult) -> dict[str, _QuestionStats]:
             s.blank += 1
         elif not a.verdict.valid:
             s.unreadable += 1
+        s.carried += a.verdict.carried
         if a.verdict.misconception:
             s.mistakes[a.verdict.misconception] += 1
     return stats
@@ -154,11 +156,13 @@ def _questions_section(result: GradingResult, lang: str) -> list[str]:
             mid, count = min(s.mistakes.items(), key=lambda kv: (-kv[1], kv[0]))
             top = f"{md_code(mid)} ({count})"
         pct = _percent(100 * s.correct / s.graded) if s.graded else "–"
-        rows.append([md_code(qid), str(s.graded), str(s.correct), pct, str(s.blank),
-                     str(s.unreadable), top])
+        rows.append([md_code(qid), str(s.graded), str(s.correct), str(s.carried), pct,
+                     str(s.blank), str(s.unreadable), top])
     out = [f"## {t('questions')}", ""]
-    out += _table([t("question"), t("graded"), t("correct"), t("percent_correct"), t("blank"),
-                   t("unreadable"), t("top_mistake")], "lrrrrrl", rows) + [""]
+    out += _table([t("question"), t("graded"), t("correct"), t("carried"), t("percent_correct"),
+                   t("blank"), t("unreadable"), t("top_mistake")], "lrrrrrrl", rows) + [""]
+    if any(s.carried for s in stats.values()):
+        out += [t("carried_note"), ""]
     graded = [(s.correct / s.graded, i, qid) for i, (qid, s) in enumerate(stats.items())
               if s.graded]
     if graded:

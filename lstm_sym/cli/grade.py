@@ -7,10 +7,15 @@ long (columns student,question,answer) or wide (a student or id column and one
 column per question id, as LMS and form exports give); the shape is detected.
 
 Writes OUT (one row per student and question: student, question, answer, correct,
-score, feedback, misconception, valid, line), OUT's gradebook beside it
+score, feedback, misconception, valid, line, carried), OUT's gradebook beside it
 (graded.totals.csv: student, name, score, max, percent) and, with --report, a
 Markdown report with an SVG histogram beside it. Every file is written whole
 (temporary file, then rename); the same inputs give the same bytes.
+
+Error carried forward: a trace or memory answer that is wrong against the key but follows
+correctly from the student's own earlier answers (their c and h after the step before, their
+values within the step) gets full credit, with "yes" in the carried column and feedback
+naming the values it follows from; --no-carry switches this off.
 
 Every input row is graded or listed on stderr (and in the report) with its line and
 the reason. Exit 0 when every row was graded, 1 when some were not, 2 on a usage
@@ -45,6 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write a Markdown report (and NAME.scores.svg beside it)")
     parser.add_argument("--lang", choices=("en", "zh"), default=None,
                         help="language of feedback and report (default: the key's)")
+    parser.add_argument("--no-carry", action="store_true",
+                        help="judge every trace and memory answer against the key alone; by "
+                        "default an answer that follows correctly from the student's own "
+                        "earlier answers gets full credit, marked carried (error carried "
+                        "forward)")
 
 
 class ProgressBar:
@@ -96,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     _check_paths(args, outputs)
 
     result = grade_files(args.key, args.answers, lang=args.lang,
-                         progress=ProgressBar("answers"))
+                         progress=ProgressBar("answers"), carry=not args.no_carry)
     lang = args.lang or result.keys.language()
     source = str(args.answers)
     for note in result.notes:

@@ -1,0 +1,273 @@
+"""Error carried forward: what a trace or memory answer should be, given the student's own
+earlier answers.
+
+A student whose c₂ is wrong gets every later step wrong too, though each later step may
+follow correctly from that c₂. For a question ``trace.t{t}.{name}`` (or an entry of a
+memory-puzzle vector ``memory.{name}``) this module recomputes the asked quantity with the
+cell model of the key's ``exercise`` block (cell options, weights, inputs), running the
+numeric layer's compiled step with:
+
+- the state after step t−1 (c, h, …) taken from the student's answers for step t−1, and
+- within step t, the student's own values of the quantities the asked one reads (y_t from
+  their c_t, c_t from their gates);
+
+the key's value wherever the student gave none. Both of the key's modes are recomputed
+(ideal 0/1 gates and exact σ), as the key accepts both. Nothing here re-types a cell
+equation: names, dependencies and values all come from the cell and its compiled program.
+Student text is read by the checker's own parser (numbers only).
+
+>>> from lstm_sym.exercises import build_set
+>>> key = build_set().key()
+>>> carried = carry_targets(key, "trace.t3.c", {"trace.t2.c": "8"})
+>>> [round(float(v), 3) for v in carried.targets], carried.given   # ideal, exact
+([8.0, 8.0], (('c', 2, '8'),))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from lstm_sym.checker.nodes import to_text
+from lstm_sym.checker.numeric import CTX, Real, TooComplex, Undefined
+from lstm_sym.checker.parse import Names, ParseError
+from lstm_sym.checker.readers import read_real, split_vector
+
+MODES = ("ideal", "exact")
+# Question families whose answers are values of a run of the cell, and the exercise field
+# holding the inputs of that run.
+RUNS = {"trace": "inputs", "memory": "memory_inputs"}
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Values the answer may take, recomputed from the student's own earlier answers.
+
+    `targets` holds one Real per mode for a number; for a vector (memory puzzle), one
+    tuple of per-mode Reals per entry. `given` lists the student's values the result
+    used, as (name, step, text as read), and `wrong_given` those of them that the key
+    marks wrong (the reason the result differs from the key).
+    """
+
+    targets: tuple[Any, ...]
+    given: tuple[tuple[str, int, str], ...]
+    entry_given: tuple[tuple[tuple[str, int, str], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The cell of one key and its two reference runs (ideal, exact)."""
+
+    model: Any
+    program: Any
+    inputs: tuple[tuple[float, ...], ...]
+    envs: dict[str, list[dict[str, np.ndarray]]]  # mode -> per step, every named value
+    names: dict[str, str]  # question name -> equation name (c -> c_new for the lecture)
+    prev: dict[str, str]  # equation name of a new state -> the name its old value goes by
+    reads: dict[str, tuple[str, ...]]  # equation name -> the names its right side reads
+
+
+@lru_cache(maxsize=256)
+def _run(exercise_json: str, field: str) -> _Run | None:
+    from lstm_sym.exercises.variant import make_model
+    from lstm_sym.numeric.program import Program
+    from lstm_sym.numeric.run import run
+
+    exercise = json.loads(exercise_json)
+    inputs = exercise.get(field)
+    if not inputs:
+        return None
+    model = make_model(exercise["cell"], exercise["weights"])
+    cell = model.cell
+    envs = {}
+    with mpmath.workdps(50):
+        for mode in MODES:
+            envs[mode] = run(model, [list(x) for x in inputs], mode=mode, dps=50).layers[0].steps
+    names = {eq.name: eq.name for eq in cell.equations}
+    names.update({state.name: state.new.name for state in cell.states})
+    prev = {state.new.name: state.prev.name for state in cell.states}
+    reads = {eq.name: tuple(sorted(s.name for s in eq.rhs.free_symbols if hasattr(s, "name")))
+             for eq in cell.equations}
+    return _Run(model, Program.of(cell), tuple(tuple(x) for x in inputs), envs, names, prev,
+                reads)
+
+
+def _context(key: Mapping[str, Any], family: str) -> _Run | None:
+    exercise = key.get("exercise")
+    if not isinstance(exercise, Mapping) or family not in RUNS:
+        return None
+    return _run(json.dumps(exercise, sort_keys=True), RUNS[family])
+
+
+def _read_number(text: str) -> tuple[Real, str] | None:
+    try:
+        value, node = read_real(text, Names())
+    except (ParseError, Undefined, TooComplex, RecursionError):
+        return None
+    return value, to_text(node)
+
+
+def _student_values(run: _Run, family: str, answers: Mapping[str, str]
+                    ) -> dict[tuple[int, str], tuple[Real, str]]:
+    """(step, equation name) -> the student's value and how it was read."""
+    out: dict[tuple[int, str], tuple[Real, str]] = {}
+    for qid, text in answers.items():
+        head, _, rest = qid.partition(".")
+        if head != family or not isinstance(text, str) or not text.strip():
+            continue
+        if family == "trace":
+            step, _, name = rest.partition(".")
+            if not (step.startswith("t") and step[1:].isdigit()) or name not in run.names:
+                continue
+            read = _read_number(text)
+            if read is not None:
+                out[(int(step[1:]), run.names[name])] = read
+        elif rest in run.names:  # memory.c: one entry per step
+            entries = [entry for entry, _ in split_vector(text)]
+            if len(entries) != len(run.inputs):
+                continue
+            for t, entry in enumerate(entries, 1):
+                read = _read_number(entry)
+                if read is not None:
+                    out[(t, run.names[rest])] = read
+    return out
+
+
+def _as_mp(value: Real) -> mpmath.mpf:
+    return mpmath.mpf(value)
+
+
+def _used(run: _Run, name: str, t: int, given: Mapping[tuple[int, str], Any]
+          ) -> list[tuple[str, int]]:
+    """The student's values (equation name, step) that computing `name` at step t reads,
+    following the equations back through every value the student did not give."""
+    out, stack, seen = [], [name], set()
+    previous = {old: new for new, old in run.prev.items()}
+    while stack:
+        current = stack.pop()
+        for dep in run.reads.get(current, ()):
+            if dep in seen:
+                continue
+            seen.add(dep)
+            if dep in previous:  # the state before this step
+                if (t - 1, previous[dep]) in given:
+                    out.append((previous[dep], t - 1))
+            elif dep in run.reads:  # a value of this step
+                if (t, dep) in given:
+                    out.append((dep, t))
+                else:
+                    stack.append(dep)
+    return out
+
+
+def _step_values(run: _Run, mode: str, t: int, given: Mapping[tuple[int, str], Any]
+                 ) -> dict[str, np.ndarray]:
+    """Every named value of step t, recomputed from the student's values in `given`."""
+    from lstm_sym.numeric.backends import get_backend
+
+    backend = get_backend(mode)
+    reference = run.envs[mode]
+    env = {name: reference[t - 1][name] for name in run.model.layers[0]}
+    env["x"] = reference[t - 1]["x"]
+    for new, old in run.prev.items():
+        if (t - 1, new) in given:
+            env[old] = backend.to_array([[_as_mp(given[(t - 1, new)][0])]])
+        elif t > 1:
+            env[old] = reference[t - 2][new]
+        else:
+            env[old] = reference[0][old]
+    computed: dict[str, np.ndarray] = {}
+
+    def bind(name: str, value: np.ndarray) -> np.ndarray:
+        computed[name] = value
+        if (t, name) in given:
+            return backend.to_array([[_as_mp(given[(t, name)][0])]])
+        return value
+
+    with mpmath.workdps(50):
+        run.program.step(env, backend, bind)
+    return computed
+
+
+def _scalar(array: np.ndarray) -> Real:
+    return CTX.mpf(array[0, 0])
+
+
+def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
+                  ) -> Carried | None:
+    """The values `qid` may take given the student's other answers (see the module).
+
+    None when the question is not a value of a run of the cell, when the cell is not a
+    single cell of size one, or when the student gave nothing the question depends on.
+    """
+    family, _, rest = qid.partition(".")
+    try:
+        run = _context(key, family)
+    except Exception:  # noqa: BLE001 - a key we cannot rerun is graded without carrying
+        return None
+    if run is None or run.model.sizes.get("hidden") != 1 or len(run.model.layers) != 1:
+        return None
+    # A trace answer never depends on itself; a memory vector's entries depend on its
+    # other entries (excluded entry by entry below).
+    others = {q: a for q, a in answers.items() if q != qid or family == "memory"}
+    given = _student_values(run, family, others)
+    if not given:
+        return None
+    if family == "trace":
+        step, _, name = rest.partition(".")
+        if not (step.startswith("t") and step[1:].isdigit()) or name not in run.names:
+            return None
+        t, equation = int(step[1:]), run.names[name]
+        if not 1 <= t <= len(run.inputs):
+            return None
+        used = _used(run, equation, t, given)
+        if not used:
+            return None
+        targets = tuple(_scalar(_step_values(run, mode, t, given)[equation]) for mode in MODES)
+        return Carried(targets, tuple(_describe(run, used, given)))
+    if rest not in run.names:
+        return None
+    equation = run.names[rest]
+    # An entry is judged from the student's own other entries and other vectors, never from
+    # its own value in this answer.
+    own = {(t, eq) for (t, eq) in given if eq == equation}
+    entries, entry_given = [], []
+    for t in range(1, len(run.inputs) + 1):
+        context = {k: v for k, v in given.items() if k not in own or k[0] != t}
+        used = _used(run, equation, t, context)
+        entries.append(tuple(_scalar(_step_values(run, mode, t, context)[equation])
+                             for mode in MODES))
+        entry_given.append(tuple(_describe(run, used, context)))
+    if not any(entry_given):
+        return None
+    return Carried(tuple(entries), (), tuple(entry_given))
+
+
+def _describe(run: _Run, used: list[tuple[str, int]], given: Mapping) -> list:
+    shown = {new: name for name, new in run.names.items()}
+    return [(shown.get(name, name), t, given[(t, name)][1]) for name, t in sorted(
+        used, key=lambda item: (item[1], item[0]))]
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def given_text(given: tuple[tuple[str, int, str], ...], lang: str = "en") -> str:
+    """The student's values a carried answer follows from, as the feedback names them.
+
+    >>> given_text((("c", 2, "8"), ("z_i", 3, "90")))
+    'c₂ = 8 and z_i,₃ = 90'
+    """
+    parts = [f"{name}{',' if '_' in name else ''}{str(t).translate(_SUBSCRIPT)} = {value}"
+             for name, t, value in given]
+    if len(parts) <= 1:
+        return "".join(parts)
+    if lang == "zh":
+        return "、".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
