@@ -136,9 +136,15 @@ def _hints(question: dict, key: dict, lang: str) -> list[str]:
     return question_hints(question, cell, lang)
 
 
-def _find_question(path: str, qid: str, student: str | None) -> tuple[dict, dict, str]:
+def _find_question(path: str, qid: str, student: str | None) -> tuple[dict, str]:
     """The question `qid` of the key at `path` (a file, or a folder and a student id),
-    the whole key, and the key's language."""
+    with the key's language (lstm_sym.api.checks uses it too)."""
+    question, _, lang = _find_in_key(path, qid, student)
+    return question, lang
+
+
+def _find_in_key(path: str, qid: str, student: str | None) -> tuple[dict, dict, str]:
+    """The question `qid`, the whole key it is in, and the key's language."""
     from lstm_sym.classroom.grading import load_keys
 
     keys = load_keys(path)
@@ -190,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--question: needed with --key")
         if args.vars or args.tol or args.kind:
             raise UserError("--vars/--tol/--kind: only with --expected (the key sets them)")
-        question, key, key_lang = _find_question(args.key, args.question, args.student)
+        question, key, key_lang = _find_in_key(args.key, args.question, args.student)
         lang = args.lang or key_lang
         hints = _hints(question, key, lang)
         if args.hint is not None and not 1 <= args.hint <= len(hints):
