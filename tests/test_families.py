@@ -223,3 +223,36 @@ def test_key_holds_what_a_reader_shows(lecture_key):
     assert "$" in q["prompt_tex"] and "$" not in q["prompt"]
     assert q["display"] == "4 m^{2} + 4 m n + 4 m"
     assert q["solution"] and all(set(s) == {"text", "math", "value"} for s in q["solution"])
+
+
+# --- families follow the sheet's cell (issue 11, item 1) --------------------------------
+
+# PyTorch's documented layouts: weight_ih (B·m × n), weight_hh (B·m × m), bias_ih and
+# bias_hh (B·m) per layer, with B = 4 blocks for nn.LSTM, 3 for nn.GRU, 1 for nn.RNN.
+BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}
+
+
+@pytest.mark.parametrize("cell", sorted(BLOCKS))
+def test_counts_and_shapes_are_of_the_sheets_cell(cell):
+    s = build_set(seed=5, cell_options={"cell": cell}, inputs=3, hidden=2)
+    key = s.key("en")
+    n, m = key["exercise"]["sizes"]["n"], key["exercise"]["sizes"]["m"]
+    blocks = BLOCKS[cell]
+    one = blocks * (m * n + m * m + 2 * m)
+    assert int(_q(key, "params.pytorch_total")["answer"]) == one
+    above = blocks * (m * m + m * m + 2 * m)
+    assert int(_q(key, "params.stacked")["answer"]) == one + above
+    # The sheet's own cell, one bias per block as its equations have it.
+    assert int(_q(key, "params.total")["answer"]) == blocks * (m * n + m * m + m)
+    assert _q(key, "shapes.weight_ih")["answer"] == (f"[{blocks}*m, n]" if blocks > 1
+                                                     else "[m, n]")
+    assert _q(key, "shapes.h_prev")["answer"] == f"[{m}, 1]"
+    assert ("shapes.c_prev" in {q["id"] for q in key["questions"]}) == (cell == "lstm")
+    assert not any(q["id"].startswith(("params.lecture", "params.peephole", "shapes.W_z_"))
+                   and cell != "lstm" for q in key["questions"])
+    for q in key["questions"]:
+        if q["family"] in ("params", "shapes"):
+            assert check_question(q, q["answer"]).correct, q["id"]
+            for mc in q["misconceptions"]:
+                verdict = check_question(q, mc["answer"])
+                assert verdict.misconception == mc["id"], (q["id"], mc)

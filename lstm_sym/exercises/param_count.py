@@ -8,6 +8,7 @@ layer reading x, one direction only).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import sympy as sp
@@ -204,7 +205,7 @@ def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str,
 def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
                     candidates: list[tuple[str, sp.Expr]]) -> Question:
     total = at(formula(spec), v.sizes)
-    one_layer = formula(NetworkSpec("lstm", convention="pytorch"))
+    one_layer = formula(replace(spec, layers=1, bidirectional=False))
     steps = [Step(T("ex.params.sol.torch_layer"),
                   rf"{blocks_tex(spec)} = {_tex(one_layer)}", f"${_tex(one_layer)}$")]
     if spec.layers > 1:
@@ -262,13 +263,89 @@ def _peephole(v: Variant) -> Question:
                            "ex.params.sol.peephole", candidates)
 
 
+# --- any other cell: count that cell ------------------------------------------------------
+
+TORCH_MODULE = {"lstm": "nn.LSTM", "gru": "nn.GRU", "rnn": "nn.RNN"}  # PyTorch's class names
+
+
+def sheet_spec(v: Variant) -> NetworkSpec:
+    """The network of the sheet's own cell (its bias convention, peepholes, GRU form)."""
+    options = dict(v.model.cell.options)
+    return NetworkSpec(v.model.cell.kind, peephole=options.get("peephole", "none"),
+                       bias=options.get("bias"), gru_form=options.get("gru_form", "after"))
+
+
+def _without_recurrent(spec: NetworkSpec) -> sp.Expr:
+    return sp.expand(sum((prm.count for prm in spec.cell().params
+                          if prm.role != "recurrent weight"), sp.Integer(0)))
+
+
+def _cell_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
+    names, _ = blocks(spec)
+    out = [("no_bias", formula(replace(spec, bias="none"))),
+           ("no_recurrent", _without_recurrent(spec))]
+    if len(names) > 1:
+        out.append(("one_block_fewer", without_one_gate(spec, names[-1])))
+    other = "double" if spec.cell().option("bias") == "single" else "single"
+    out.append(("double_bias" if other == "double" else "single_bias",
+                formula(replace(spec, bias=other))))
+    return out
+
+
+def _cell_formula(v: Variant, spec: NetworkSpec) -> Question:
+    expr = formula(spec)
+    words = {**block_words(spec), "cell": v.model.cell.title}
+    solution = (Step(T("ex.params.sol.cell_blocks", **words),
+                     rf"{blocks_tex(spec)} = {_tex(expr)}", f"${_tex(expr)}$"),)
+    return Question(f"{FAMILY}.formula", FAMILY, "expression", T("ex.params.q.cell_formula", **words),
+                    str(expr), variables=("m", "n"), display=_tex(expr), solution=solution,
+                    points=2, misconceptions=_mcs("expression", str(expr),
+                                                  [(i, str(e)) for i, e in
+                                                   _cell_alternatives(spec)], spec))
+
+
+def _cell_total(v: Variant, spec: NetworkSpec) -> Question:
+    expr, total = formula(spec), at(formula(spec), v.sizes)
+    solution = (Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
+                     rf"{_tex(expr)} = {total}", f"${total}$"),)
+    return Question(f"{FAMILY}.total", FAMILY, "integer",
+                    T("ex.params.q.cell_total", cell=v.model.cell.title, n=v.sizes["n"],
+                      m=v.sizes["m"]), str(total), solution=solution, points=1,
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(at(e, v.sizes)))
+                                         for i, e in _cell_alternatives(spec)], spec))
+
+
+def _cell_torch(v: Variant, spec: NetworkSpec, layers: int) -> Question:
+    torch = replace(spec, convention="pytorch", bias=None, layers=layers)
+    name = "pytorch_total" if layers == 1 else "stacked"
+    candidates = [("single_bias", formula(replace(torch, convention="lecture", bias="single")))]
+    if layers > 1:
+        one = formula(replace(torch, layers=1))
+        candidates.insert(0, ("layers_same_input", layers * one))
+    words = {**block_words(torch), "module": TORCH_MODULE[spec.kind], "n": v.sizes["n"],
+             "m": v.sizes["m"], "layers": layers}
+    return _torch_question(v, name, torch, T(f"ex.params.q.cell_{name}", **words), candidates)
+
+
+def _other_cell(v: Variant) -> tuple[Question, ...]:
+    spec = sheet_spec(v)
+    questions = [_cell_formula(v, spec), _cell_total(v, spec)]
+    if spec.kind in TORCH_MODULE and spec.peephole == "none":  # PyTorch has no peepholes
+        questions += [_cell_torch(v, spec, 1), _cell_torch(v, spec, 2)]
+    return tuple(questions)
+
+
 def generate(v: Variant) -> Exercise:
-    """The parameter-count exercise.
+    """The parameter-count exercise: the lecture's questions for the lecture's cell, and
+    the sheet's own cell counted for any other.
 
     >>> from lstm_sym.exercises.variant import lecture_variant
     >>> [q.answer for q in generate(lecture_variant()).questions][:3]
     ['16', '4', '4*m**2 + 4*m*n + 4*m']
     """
+    if not v.lecture:
+        return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"), _other_cell(v))
     questions = (_lecture_cell(v), _ratio_ffn(v), _lstm_formula(v), _lstm_total(v),
                  _pytorch_total(v), _stacked(v), _bidirectional(v), _peephole(v))
     return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"), questions)

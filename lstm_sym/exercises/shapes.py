@@ -15,13 +15,19 @@ import sympy as sp
 from lstm_sym.exercises.formatting import distinct_misconceptions
 from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
 from lstm_sym.exercises.variant import Variant
-from lstm_sym.model.cells import build_cell
+from lstm_sym.model.cells import Cell, build_cell
 from lstm_sym.model.notation import m, n
+from lstm_sym.model.printing import TexPrinter
 
 FAMILY = "shapes"
 # Marks: one shape read off one tensor is 1; a stacked or PyTorch-packed tensor needs its
 # parts added up (2).
 POINTS = {"W_z": 1, "b_i": 1, "z": 1, "c_prev": 1, "U_f": 1, "W_f_stacked": 2, "weight_ih": 2}
+
+
+def points(shape: Shape) -> int:
+    """Marks of a shape question: 2 where parts are put together (stacked, packed), else 1."""
+    return POINTS.get(shape.name, 2 if shape.reason in ("cell_stacked", "cell_torch") else 1)
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,10 @@ class Shape:
     tex: str  # how the sheet names it
     rows: sp.Expr
     cols: sp.Expr
-    form: str  # "vector" (the lecture's cell) or "recurrent" (the LSTM) or "pytorch"
+    form: str  # "vector" (the lecture's cell), "recurrent" (the LSTM), "pytorch", or
+    #            "cell" / "cell_pytorch" (the sheet's own cell)
     reason: str  # message key suffix
+    words: tuple[tuple[str, object], ...] = ()  # further message parameters
 
 
 def _param(cell, name: str) -> tuple[sp.Expr, sp.Expr]:
@@ -87,15 +95,15 @@ def _alternatives(shape: Shape) -> list[tuple[str, sp.Expr, sp.Expr]]:
         out.append(("input_size", n, sp.Integer(1)))
     if shape.reason == "recurrent_weight":
         out.append(("input_size", shape.rows, n))
-    if shape.reason == "stacked":
+    if shape.reason in ("stacked", "cell_stacked"):
         out.append(("no_recurrent", shape.rows, n))
-    if shape.form == "pytorch":
+    if shape.form in ("pytorch", "cell_pytorch"):
         out.append(("one_gate", m, shape.cols))
     return out
 
 
 def _question(shape: Shape, v: Variant) -> Question:
-    symbolic = shape.form == "pytorch"  # asked in terms of n and m
+    symbolic = shape.form in ("pytorch", "cell_pytorch")  # asked in terms of n and m
     sizes = v.sizes
     if symbolic:
         answer = _vector(shape.rows, shape.cols)
@@ -109,26 +117,73 @@ def _question(shape: Shape, v: Variant) -> Question:
         candidates.append(Misconception(mc, text, T(f"ex.mc.shapes.{mc}")))
     mcs = distinct_misconceptions("vector", (answer,), EXACT, candidates)
     sym = rf"\mathbb{{R}}^{{{_dim_tex(shape.rows)} \times {_dim_tex(shape.cols)}}}"
-    steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex), rf"{shape.tex} \in {sym}",
+    steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex, **dict(shape.words)),
+                  rf"{shape.tex} \in {sym}",
                   f"${display_tex}$" if symbolic else
                   f"$[{sp.latex(shape.rows)}, {sp.latex(shape.cols, order='lex')}]$")]
     if not symbolic:
         steps.append(Step(T("ex.shapes.sol.at", n=sizes["n"], m=sizes["m"]),
                           rf"{sym} = \mathbb{{R}}^{{{_at(shape.rows, sizes)} \times "
                           rf"{_at(shape.cols, sizes)}}}", f"${display_tex}$"))
-    prompt: Text = T(f"ex.shapes.q.{shape.form}", name=shape.tex, n=sizes["n"], m=sizes["m"])
+    prompt: Text = T(f"ex.shapes.q.{shape.form}", name=shape.tex, n=sizes["n"], m=sizes["m"],
+                     **dict(shape.words))
     return Question(f"{FAMILY}.{shape.name}", FAMILY, "vector", prompt, answer, EXACT,
                     variables=("m", "n") if symbolic else (), display=display_tex,
-                    solution=tuple(steps), misconceptions=mcs, points=POINTS[shape.name])
+                    solution=tuple(steps), misconceptions=mcs, points=points(shape))
+
+
+@cache
+def cell_shapes(cell: Cell) -> tuple[Shape, ...]:
+    """The shapes of a sheet's own cell: its first block's matrices and bias, its states,
+    one block's weights on the stacked [x_t; h_{t-1}], and PyTorch's packed weight_ih.
+
+    >>> [(s.name, s.rows, s.cols) for s in cell_shapes(build_cell("gru"))][:3]
+    [('W_r', m, n), ('U_r', m, m), ('b_r', m, 1)]
+    """
+    printer = TexPrinter(cell.lecture)
+    first = cell.params[0].gate
+    block = [prm for prm in cell.params if prm.gate == first]
+    by_role = {prm.role: prm for prm in reversed(block)}  # the first of each role wins
+    out = []
+    for role, reason in (("input weight", "input_weight"), ("recurrent weight",
+                                                             "recurrent_weight")):
+        if role in by_role:
+            prm = by_role[role]
+            out.append(Shape(prm.name, printer.doprint(prm.symbol), *prm.shape, "cell", reason,
+                             (("cell", cell.title),)))
+    bias = next((prm for prm in block if "bias" in prm.role), None)
+    if bias is not None:
+        out.append(Shape(bias.name, printer.doprint(bias.symbol), *bias.shape, "cell", "bias",
+                         (("cell", cell.title),)))
+    for state in cell.states:
+        out.append(Shape(f"{state.name}_prev", printer.doprint(state.prev), *state.prev.shape,
+                         "cell", "per_cell", (("cell", cell.title),)))
+    if "input weight" in by_role and "recurrent weight" in by_role:
+        w, u = by_role["input weight"], by_role["recurrent weight"]
+        w_tex, u_tex = printer.doprint(w.symbol), printer.doprint(u.symbol)
+        out.append(Shape(f"{w.name}_stacked", rf"[{w_tex} \; {u_tex}]", w.shape[0],
+                         w.shape[1] + u.shape[1], "cell", "cell_stacked",
+                         (("cell", cell.title), ("w", w_tex), ("u", u_tex))))
+    layout = dict(cell.torch_layout)
+    if "weight_ih" in layout:
+        packed = layout["weight_ih"]
+        rows = sum((cell.param(name).shape[0] for name in packed), sp.Integer(0))
+        names = tuple(f"${printer.doprint(cell.param(name).symbol)}$" for name in packed)
+        out.append(Shape("weight_ih", r"\texttt{weight\_ih\_l0}", rows,
+                         cell.param(packed[0]).shape[1], "cell_pytorch", "cell_torch",
+                         (("cell", cell.title), ("names", names))))
+    return tuple(out)
 
 
 def generate(v: Variant) -> Exercise:
-    """The shapes exercise.
+    """The shapes exercise: the lecture's vector and recurrent forms for the lecture's cell,
+    the sheet's own cell's tensors for any other.
 
     >>> from lstm_sym.exercises.variant import lecture_variant
     >>> [q.answer for q in generate(lecture_variant()).questions][:3]
     ['[2, 3]', '[2, 1]', '[2, 1]']
     """
+    asked = shapes() if v.lecture else cell_shapes(v.model.cell)
     return Exercise(FAMILY, T("ex.shapes.title"),
                     T("ex.shapes.intro", n=v.sizes["n"], m=v.sizes["m"]),
-                    tuple(_question(s, v) for s in shapes()))
+                    tuple(_question(s, v) for s in asked))
