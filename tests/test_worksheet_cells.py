@@ -278,3 +278,18 @@ def test_default_worked_is_step_one_for_other_cells():
     assert not any(q.worked for q in s.questions if q.id.startswith("trace.t2."))
     with pytest.raises(UserError, match="--worked"):
         build_set(seed=2, cell_options={"cell": "rnn"}, worked=(6,))
+
+
+@pytest.mark.parametrize("options", [None, {"cell": "gru"}, {"cell": "lstm"}])
+def test_box_numbers_in_prompts_match_the_sheets_boxes(options):
+    import re
+
+    from lstm_sym.handouts.content import build_worksheet
+    from lstm_sym.handouts.layout import box_numbers
+
+    s = build_set(seed=None if options is None else 3, cell_options=options)
+    shown = box_numbers(build_worksheet(s, "en"))
+    asked = [q for q in s.questions if q.family == "trace" and not q.worked]
+    assert asked and set(shown) >= {q.id for q in asked}
+    for q in asked:
+        assert re.search(rf"box {shown[q.id]}\b", q.prompt.render("en")), q.id

@@ -59,6 +59,20 @@ class ExerciseSet:
             return T("ex.sheet.title")
         return T("ex.sheet.title_cell", cell=self.variant.model.cell.title)
 
+    @property
+    def subtitle(self) -> Text:
+        """Where the numbers come from: the lecture, a seed, or the teacher's weights."""
+        if not self.variant.ideal:
+            return T("ex.sheet.subtitle.weights")
+        if self.variant.seed is None:
+            return T("ex.sheet.subtitle.lecture")
+        return T("ex.sheet.subtitle.variant", seed=self.variant.seed)
+
+    @property
+    def instructions(self) -> Text:
+        """How to write answers; gates are idealised only on saturated weights."""
+        return T("ex.sheet.instructions" if self.variant.ideal else "ex.sheet.instructions_exact")
+
     def answers(self, family: str | None = None) -> tuple[tuple[str, str], ...]:
         """(id, answer) of every question (of one family), worked or not."""
         return tuple((q.id, q.answer) for q in self.questions

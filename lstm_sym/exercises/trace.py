@@ -103,17 +103,18 @@ def printed_weights(weights: dict[str, Any]) -> dict[str, Any]:
 
 
 def boxes(v: Variant) -> dict[str, int]:
-    """Box number of every value the student finds: its question's number in the trace
-    section (table order: step, then column; worked values count, so the numbers a sheet
-    prints beside its questions and in its table agree).
+    """Box number of every value the student finds, in table order (step by step, then
+    the cell's quantities); worked values get none. The handout numbers the table's boxes
+    the same way (lstm_sym.handouts.layout.box_numbers).
 
     >>> b = boxes(__import__("lstm_sym.exercises.variant", fromlist=["x"]).lecture_variant())
-    >>> b["trace.t2.z"], len(b)
-    (10, 27)
+    >>> b["trace.t2.z"], b["trace.t3.z"], len(b)
+    (1, 10, 27)
     """
     parts = anatomy(v.model.cell)
-    ids = [(t, qid(t, q.name)) for t in range(1, len(v.inputs) + 1) for q in parts.quantities]
-    return {q: k for k, (t, q) in enumerate(ids, 1) if t not in v.worked}
+    asked = [t for t in range(1, len(v.inputs) + 1) if t not in v.worked]
+    ids = [qid(t, q.name) for t in asked for q in parts.quantities]
+    return {q: k for k, q in enumerate(ids, 1)}
 
 
 def _bias_sum(v: Variant, q: Quantity) -> tuple:

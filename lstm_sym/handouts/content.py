@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 
 from lstm_sym.exercises.exercise_set import ExerciseSet, check_lang
 from lstm_sym.exercises.model import CellDiagram, Exercise, Question, Step, Table, TableCell, TracePlot
-from lstm_sym.i18n import msg
 from lstm_sym.key import Student
 
 __all__ = ["CellDiagram", "Item", "Section", "Step", "Student", "Table", "TableCell",
@@ -132,9 +131,8 @@ def build_worksheet(exset: ExerciseSet, lang: str = "en") -> Worksheet:
     """
     check_lang(lang)
     v = exset.variant
-    subtitle = (msg(lang, "ex.sheet.subtitle.lecture") if v.seed is None
-                else msg(lang, "ex.sheet.subtitle.variant", seed=v.seed))
     return Worksheet(exset.title.render(lang), lang, "solutions",
-                     tuple(_section(ex, lang) for ex in exset.exercises), subtitle=subtitle,
-                     instructions=msg(lang, "ex.sheet.instructions"), student=v.student,
+                     tuple(_section(ex, lang) for ex in exset.exercises),
+                     subtitle=exset.subtitle.render(lang),
+                     instructions=exset.instructions.render(lang), student=v.student,
                      seed=v.seed)
