@@ -196,3 +196,21 @@ def test_a_gru_notebook_checks_answers_and_names_mistakes(tmp_path, kernel_env):
                           wrong["id"]: json.dumps(mistake["answer"])})
     assert "✓ correct" in outputs[right["id"]]
     assert "✗ wrong" in outputs[wrong["id"]] and mistake["id"] in outputs[wrong["id"]]
+
+
+@pytest.mark.parametrize("seed", [None, 1, 2, 3])
+def test_no_answer_cell_shows_its_answer_as_the_example(seed):
+    import re
+
+    from lstm_sym.exercises import build_set
+    from lstm_sym.handouts.notebook import check_source
+
+    for q in build_set(seed=seed).key()["questions"]:
+        comment = check_source(q, "en").split("  # ", 1)[1]
+        example = re.search(r"e\.g\. (.*?)\)?$", comment)
+        if example is None:
+            continue
+        shown = "".join(example.group(1).strip('"').split())
+        right = {"".join(str(a).split()) for a in [q["answer"], q.get("exact") or "",
+                                                   *q.get("accept", [])]}
+        assert shown not in right, (q["id"], comment)

@@ -84,21 +84,50 @@ def unpack_key(text: str) -> dict[str, Any]:
         raise UserError(f"embedded key: cannot read it ({exc})") from None
 
 
+# Examples of how to write an answer; one that happens to be a question's answer is skipped.
+EXAMPLES = {"number": ("2/5", "5/8"), "expression": ("2/5", "5/8"), "vector": ("[1, 0, 2]",
+                                                                             "[2, 0, 1]")}
+
+
+def _example(candidates, question: Mapping[str, Any]) -> str:
+    """The first example that is not (spelled like) one of the question's right answers.
+
+    >>> _example(["3/4", "2/5"], {"answer": "3/4", "accept": []})
+    '2/5'
+    """
+    def squeeze(text: str) -> str:
+        return "".join(str(text).split())
+
+    right = {squeeze(a) for a in [question.get("answer", ""), question.get("exact") or "",
+                                  *(question.get("accept") or ())]}
+    return next((c for c in candidates if squeeze(c) not in right), candidates[-1])
+
+
 def check_source(question: Mapping[str, Any], lang: str) -> str:
     """A question's code cell: the student replaces ``...`` with an answer; the comment
     says how to write one of this kind (the choices of a choice question).
 
     >>> check_source({"id": "trace.t2.c", "kind": "number"}, "en")
-    'check("trace.t2.c", ...)  # a number, e.g. 2.5 or "3/4"'
+    'check("trace.t2.c", ...)  # a number (a fraction in quotes, e.g. "2/5")'
     >>> check_source({"id": "g", "kind": "choice", "choices": ["x1", "x2"]}, "en")
     'check("g", ...)  # one of "x1", "x2"'
+    >>> check_source({"id": "f", "kind": "expression", "variables": ["m", "n"]}, "en")
+    'check("f", ...)  # a formula in m, n, in quotes, e.g. "2*m + 1"'
     """
     kind = question.get("kind", "number")
+    variables = question.get("variables") or ()
     if kind == "choice":
         options = ", ".join(json.dumps(c, ensure_ascii=False) for c in question["choices"])
         how = msg(lang, "notebook.how.choice", choices=options)
+    elif kind in ("expression", "vector") and variables:  # Python cannot read m or x1 unquoted
+        v = variables[0]
+        examples = [f"2*{v} + 1", f"3*{v} - 2"] if kind == "expression" else [f"[2*{v}, 1]",
+                                                                             f"[1, 3*{v}]"]
+        how = msg(lang, f"notebook.how.{kind}_in", names=", ".join(variables),
+                  example=_example(examples, question))
     else:
-        how = msg(lang, f"notebook.how.{kind}")
+        how = msg(lang, f"notebook.how.{kind}",
+                  example=_example(EXAMPLES.get(kind, ("",)), question))
     return f"check({json.dumps(question['id'], ensure_ascii=False)}, ...)  # {how}"
 
 
