@@ -5,8 +5,11 @@ With no options it writes the lecture's own worksheet under output/. With
 --students it writes one folder per student id holding only what that student is
 given (the worksheet), and the teacher's files under OUT/teacher/: each student's
 key.json and solutions in OUT/teacher/<id>/, and class.json, the record of the
-class seed. The class seed is drawn at random unless --seed is given; rerunning
-with the recorded --seed reproduces the class byte for byte.
+class seed. PDFs of a class are two print-ready files, OUT/teacher/class-worksheets.pdf
+and class-solutions.pdf (each student from an odd page, their name and id on every
+page); PDFs per student (for an LMS) only with --per-student-pdf. The class seed is
+drawn at random unless --seed is given; rerunning with the recorded --seed
+reproduces the class byte for byte.
 
 Examples:
   lstm-sym worksheet                                   # the lecture's sheet in output/
@@ -26,7 +29,7 @@ import secrets
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +135,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "DIR/latex/worksheet.tex.j2); see templates/README.md")
     parser.add_argument("--edition", type=_comma_list(EDITIONS, "editions"), default=EDITIONS,
                         metavar="worksheet,solutions", help="editions to write (default: both)")
+    parser.add_argument("--per-student-pdf", action="store_true",
+                        help="with --students and pdf: also one PDF per student in its folder "
+                        "(besides the class PDFs in OUT/teacher/)")
 
 
 # --- what a variant is made of ----------------------------------------------------
@@ -256,6 +262,7 @@ class Plan:
     templates: Path | None
     pdf: bool  # PDFs wanted (made where TeX is installed)
     assets: tuple[Path, ...] = ()  # files TeX may read, e.g. a course logo
+    per_student_pdf: bool = True  # a class: each student's PDFs too, not only the class PDFs
 
 
 def latex_assets(templates: Path | None) -> tuple[Path, ...]:
@@ -414,11 +421,13 @@ class Outcome:
     written: list[Path]
     failures: list[LatexError]
     missing: set[str]
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> edition -> LaTeX
 
     def add(self, other: Outcome) -> None:
         self.written += other.written
         self.failures += other.failures
         self.missing |= other.missing
+        self.sources.update(other.sources)
 
 
 def _compilable(jobs: list[PdfJob]) -> tuple[list[PdfJob], set[str]]:
@@ -447,7 +456,8 @@ def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
         folders = Folders(staging.get(finals.student, staging[finals.teacher]),
                           staging[finals.teacher])
         _, jobs = write_sources(folders, variant, plan)
-        jobs, missing = _compilable(jobs)
+        sources = {job.pdf_path.stem: job.tex for job in jobs}  # for the class PDFs
+        jobs, missing = _compilable(jobs) if plan.per_student_pdf else ([], set())
         failures = []
         for job in jobs:
             try:
@@ -460,7 +470,8 @@ def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
         raise
     for final, folder in staging.items():
         publish_folder(folder, final)
-    return Outcome(wanted, [replace_log(exc, finals, out) for exc in failures], missing)
+    return Outcome(wanted, [replace_log(exc, finals, out) for exc in failures], missing,
+                   {variant.student.id: sources})
 
 
 def replace_log(exc: LatexError, finals: Folders, out: Path) -> LatexError:
@@ -493,6 +504,18 @@ def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
             raise
     outcome.failures.sort(key=lambda exc: exc.tex_name)
     return outcome
+
+
+def _class_pdfs(outcome: Outcome, students: Sequence[Student], teacher: Path,
+                plan: Plan) -> Outcome:
+    """OUT/teacher/class-worksheets.pdf and class-solutions.pdf, students in roster order."""
+    from lstm_sym.handouts.class_pdf import write_class_pdfs
+
+    by_edition = {edition: [outcome.sources[s.id][edition] for s in students
+                            if edition in outcome.sources.get(s.id, {})]
+                  for edition in plan.editions}
+    made = write_class_pdfs(by_edition, teacher, assets=plan.assets)
+    return Outcome(made.written, made.failures, made.missing)
 
 
 def draw_class_seed() -> int:
@@ -565,7 +588,9 @@ def write_all(args: argparse.Namespace, students: list[Student] | None,
         record = out / TEACHER_FOLDER / CLASS_RECORD  # first: keys never exist without it
         write_text(record, json.dumps(class_record(args, students), ensure_ascii=False,
                                       indent=2) + "\n")
-        outcome = write_class(all_variants, out, plan)
+        outcome = write_class(all_variants, out, replace(plan, per_student_pdf=args.per_student_pdf))
+        if plan.pdf:
+            outcome.add(_class_pdfs(outcome, students, out / TEACHER_FOLDER, plan))
         print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=_relative(out),
                   teacher=_relative(out / TEACHER_FOLDER), seed=args.seed,
                   record=_relative(record)), file=sys.stderr)
