@@ -188,3 +188,32 @@ def test_grade_command_no_carry(tmp_path):
                      *flags]) == 0
         rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
         assert {r["question"]: r["carried"] for r in rows}["trace.t3.c"] == expected
+
+
+def test_a_two_unit_gru_worksheet_carries_vector_states():
+    """The exercise generator's GRU sheet with two units: h₂ from the student's own h₁,
+    checked against the GRU written out by hand with mpmath matrices."""
+    key = build_set(seed=1, cell_options={"cell": "gru"}, hidden=2).key("en")
+    questions = {q["id"]: q for q in key["questions"]}
+    w = {k: mpmath.matrix(v if isinstance(v[0], list) else [[e] for e in v])
+         for k, v in key["exercise"]["weights"].items()}
+    assert set(w) == {"W_r", "U_r", "b_r", "W_u", "U_u", "b_u", "W_n", "U_n", "b_n"}
+    x = mpmath.matrix([[e] for e in key["exercise"]["inputs"][1]])
+    h1 = mpmath.matrix([[mpmath.mpf("0.5")], [mpmath.mpf("-0.5")]])
+    with mpmath.workdps(50):
+        def act(f, v):
+            return mpmath.matrix([[f(e)] for e in v])
+        r = act(sigma, w["W_r"] * x + w["U_r"] * h1 + w["b_r"])
+        u = act(sigma, w["W_u"] * x + w["U_u"] * h1 + w["b_u"])
+        inner = w["U_n"] * h1
+        n = act(mpmath.tanh, w["W_n"] * x + w["b_n"] + mpmath.matrix([[r[k] * inner[k]]
+                                                                        for k in range(2)]))
+        h2 = [(1 - u[k]) * n[k] + u[k] * h1[k] for k in range(2)]
+    answers = {"trace.t1.h": "[0.5, -0.5]",
+               "trace.t2.h": "[" + ", ".join(mpmath.nstr(v, 12) for v in h2) + "]"}
+    _, verdicts = grade(answers, key=key)
+    assert questions["trace.t2.h"]["kind"] == "vector"
+    assert verdicts["trace.t2.h"].correct and verdicts["trace.t2.h"].carried
+    assert "h₁ = [0.5, -0.5]" in verdicts["trace.t2.h"].feedback
+    carried = carry_targets(key, "trace.t2.h", answers)
+    assert all(abs(exact - want) < 1e-40 for (_, exact), want in zip(carried.targets, h2))

@@ -40,12 +40,17 @@ def _outside_formulas(hint: str, formulas: list[str]) -> str:
 
 
 KEYS = [("lecture", build_set().key("en")), ("lecture-zh", build_set().key("zh")),
-        ("seed", build_set(seed=5).key("en")), ("seed-zh", build_set(seed=11).key("zh"))]
+        ("seed", build_set(seed=5).key("en")), ("seed-zh", build_set(seed=11).key("zh")),
+        *((f"{cell}-{hidden}", build_set(seed=2, cell_options={"cell": cell}, hidden=hidden)
+           .key("zh" if hidden == 2 else "en"))
+          for cell in ("gru", "lstm", "rnn") for hidden in (1, 2))]
 
 
 @pytest.mark.parametrize("name,key", KEYS, ids=[k for k, _ in KEYS])
 def test_every_question_has_hints_that_do_not_give_the_answer(name, key):
-    cell = build_cell(key["exercise"]["cell"]["cell"])
+    from lstm_sym.exercises.variant import make_model
+
+    cell = make_model(key["exercise"]["cell"], key["exercise"]["weights"]).cell
     formulas = quoted_formulas(cell)
     for question in key["questions"]:
         hints = question["hints"]

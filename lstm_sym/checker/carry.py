@@ -113,10 +113,26 @@ def _read_number(text: str) -> tuple[Real, str] | None:
     return value, to_text(node)
 
 
+def _read_values(text: str, size: int) -> tuple[tuple[Real, ...], str] | None:
+    """A value of `size` units: a number, or a vector of that many numbers."""
+    if size == 1:
+        read = _read_number(text)
+        return None if read is None else ((read[0],), read[1])
+    entries = [entry for entry, _ in split_vector(text)]
+    if len(entries) != size:
+        return None
+    reads = [_read_number(entry) for entry in entries]
+    if any(r is None for r in reads):
+        return None
+    return tuple(r[0] for r in reads), "[" + ", ".join(r[1] for r in reads) + "]"
+
+
 def _student_values(run: _Run, family: str, answers: Mapping[str, str]
-                    ) -> dict[tuple[int, str], tuple[Real, str]]:
-    """(step, equation name) -> the student's value and how it was read."""
-    out: dict[tuple[int, str], tuple[Real, str]] = {}
+                    ) -> dict[tuple[int, str], tuple[tuple[Real, ...], str]]:
+    """(step, equation name) -> the student's value (one number per unit) and how it was
+    read."""
+    size = run.model.sizes["hidden"]
+    out: dict[tuple[int, str], tuple[tuple[Real, ...], str]] = {}
     for qid, text in answers.items():
         head, _, rest = qid.partition(".")
         if head != family or not isinstance(text, str) or not text.strip():
@@ -125,17 +141,17 @@ def _student_values(run: _Run, family: str, answers: Mapping[str, str]
             step, _, name = rest.partition(".")
             if not (step.startswith("t") and step[1:].isdigit()) or name not in run.names:
                 continue
-            read = _read_number(text)
+            read = _read_values(text, size)
             if read is not None:
                 out[(int(step[1:]), run.names[name])] = read
-        elif rest in run.names:  # memory.c: one entry per step
+        elif rest in run.names and size == 1:  # memory.c: one entry per step
             entries = [entry for entry, _ in split_vector(text)]
             if len(entries) != len(run.inputs):
                 continue
             for t, entry in enumerate(entries, 1):
                 read = _read_number(entry)
                 if read is not None:
-                    out[(t, run.names[rest])] = read
+                    out[(t, run.names[rest])] = ((read[0],), read[1])
     return out
 
 
@@ -177,7 +193,7 @@ def _step_values(run: _Run, mode: str, t: int, given: Mapping[tuple[int, str], A
     env["x"] = reference[t - 1]["x"]
     for new, old in run.prev.items():
         if (t - 1, new) in given:
-            env[old] = backend.to_array([[_as_mp(given[(t - 1, new)][0])]])
+            env[old] = _column(backend, given[(t - 1, new)][0])
         elif t > 1:
             env[old] = reference[t - 2][new]
         else:
@@ -187,7 +203,7 @@ def _step_values(run: _Run, mode: str, t: int, given: Mapping[tuple[int, str], A
     def bind(name: str, value: np.ndarray) -> np.ndarray:
         computed[name] = value
         if (t, name) in given:
-            return backend.to_array([[_as_mp(given[(t, name)][0])]])
+            return _column(backend, given[(t, name)][0])
         return value
 
     with mpmath.workdps(50):
@@ -195,8 +211,12 @@ def _step_values(run: _Run, mode: str, t: int, given: Mapping[tuple[int, str], A
     return computed
 
 
-def _scalar(array: np.ndarray) -> Real:
-    return CTX.mpf(array[0, 0])
+def _column(backend: Any, values: tuple[Real, ...]) -> np.ndarray:
+    return backend.to_array([[_as_mp(v)] for v in values])
+
+
+def _units(array: np.ndarray) -> tuple[Real, ...]:
+    return tuple(CTX.mpf(v) for v in array[:, 0])
 
 
 def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
@@ -211,7 +231,7 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
         run = _context(key, family)
     except Exception:  # noqa: BLE001 - a key we cannot rerun is graded without carrying
         return None
-    if run is None or run.model.sizes.get("hidden") != 1 or len(run.model.layers) != 1:
+    if run is None or len(run.model.layers) != 1:
         return None
     # A trace answer never depends on itself; a memory vector's entries depend on its
     # other entries (excluded entry by entry below).
@@ -229,9 +249,14 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
         used = _used(run, equation, t, given)
         if not used:
             return None
-        targets = tuple(_scalar(_step_values(run, mode, t, given)[equation]) for mode in MODES)
-        return Carried(targets, tuple(_describe(run, used, given)))
-    if rest not in run.names:
+        values = [_units(_step_values(run, mode, t, given)[equation]) for mode in MODES]
+        described = tuple(_describe(run, used, given))
+        if len(values[0]) == 1:
+            return Carried(tuple(v[0] for v in values), described)
+        # A layer of several units: a vector answer, judged unit by unit.
+        units = tuple(zip(*values))
+        return Carried(units, described, tuple(described for _ in units))
+    if rest not in run.names or run.model.sizes["hidden"] != 1:
         return None
     equation = run.names[rest]
     # An entry is judged from the student's own other entries and other vectors, never from
@@ -241,7 +266,7 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
     for t in range(1, len(run.inputs) + 1):
         context = {k: v for k, v in given.items() if k not in own or k[0] != t}
         used = _used(run, equation, t, context)
-        entries.append(tuple(_scalar(_step_values(run, mode, t, context)[equation])
+        entries.append(tuple(_units(_step_values(run, mode, t, context)[equation])[0]
                              for mode in MODES))
         entry_given.append(tuple(_describe(run, used, context)))
     if not any(entry_given):
