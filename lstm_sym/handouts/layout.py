@@ -96,15 +96,32 @@ def groups(section: Section) -> list[Group]:
     >>> t = Table(("t", "a"), ((TableCell("1"), TableCell("3", question="x")),))
     >>> [g.label for g in groups(Section("s", "S", items=(Item("x", "p", "number"),), table=t))]
     ['1']
+    >>> t = Table(("t", "c"), ((TableCell("1"), TableCell("3", question="c")),
+    ...                        (TableCell("2"), TableCell("7", question="c"))))
+    >>> [(g.label, len(g.items)) for g in groups(Section("s", "S", items=(Item("c", "p", "vector"),),
+    ...                                                  table=t))]
+    [('1, \\\\ldots, 2', 1)]
     """
     if section.table is None:
         return []
     by_id = {item.id: item for item in section.items}
+    rows_of: dict[str, list[str]] = {}  # question -> the labels of the rows it answers
+    for row in section.table.rows:
+        for c in row:
+            if c.question in by_id:
+                rows_of.setdefault(c.question, []).append(row[0].text if row else "")
     out = []
     for row in section.table.rows:
-        items = tuple(by_id[c.question] for c in row if c.question in by_id)
+        items = tuple(dict.fromkeys(by_id[c.question] for c in row if c.question in by_id
+                                    and len(rows_of[c.question]) == 1))
         if items:
             out.append(Group(row[0].text if row else "", items))
+    # A question the whole table answers (a list over all steps, as in the memory puzzle)
+    # is explained once, after the rows, not once per row.
+    whole = tuple(by_id[q] for q, labels in rows_of.items() if len(labels) > 1)
+    if whole:
+        labels = rows_of[whole[0].id]
+        out.append(Group(rf"{labels[0]}, \ldots, {labels[-1]}", whole))
     return out
 
 
