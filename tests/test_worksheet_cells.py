@@ -293,3 +293,54 @@ def test_box_numbers_in_prompts_match_the_sheets_boxes(options):
     assert asked and set(shown) >= {q.id for q in asked}
     for q in asked:
         assert re.search(rf"box {shown[q.id]}\b", q.prompt.render("en")), q.id
+
+
+def _renamed(cell, names: dict[str, str]):
+    """The same cell with its gates (and their parameters) under other names."""
+    import sympy as sp
+
+    from lstm_sym.model.cells import Cell, Equation, Param, State
+
+    def new(name: str) -> str:
+        head, _, sub = name.partition("_")
+        if name in names:
+            return names[name]
+        return f"{head}_{names.get(sub, sub)}" if sub else name
+
+    syms = {}
+
+    def sym(s):
+        if s not in syms:
+            syms[s] = sp.MatrixSymbol(new(s.name), *s.shape)
+        return syms[s]
+
+    def swap(expr):
+        return expr.xreplace({s: sym(s) for s in sp.preorder_traversal(expr)
+                              if isinstance(s, sp.MatrixSymbol)})
+
+    params = tuple(Param(new(p.name), sym(p.symbol), p.role, names.get(p.gate, p.gate))
+                   for p in cell.params)
+    eqs = tuple(Equation(sym(e.lhs), swap(e.rhs), e.kind) for e in cell.equations)
+    states = tuple(State(s.name, sym(s.prev), sym(s.new)) for s in cell.states)
+    return Cell(cell.kind, cell.title, cell.options, cell.input, params, eqs, states,
+                sym(cell.output))
+
+
+def test_a_cell_with_other_gate_names_gets_a_key_and_sheet_with_those_names(monkeypatch):
+    from lstm_sym.exercises import cell as cell_section
+    from lstm_sym.exercises import variant as variant_module
+    from lstm_sym.model.cells import build_cell
+
+    other = _renamed(build_cell("gru"), {"r": "a", "u": "k", "n": "q"})
+    monkeypatch.setattr(variant_module, "_cell", lambda options: other)
+    v = draw_clean({"cell": "gru"}, 4, hidden=2)
+    assert set(v.weights) == {"W_a", "U_a", "b_a", "W_k", "U_k", "b_k", "W_q", "U_q", "b_q"}
+    ids = {q.id for q in trace.generate(v).questions}
+    assert ids == {f"trace.t{t}.{n}" for t in range(1, 6)
+                   for n in ("z_a", "z_k", "a", "k", "z_q", "q", "h")}
+    # What the sheet shows: the table's columns, the equations and the weights.
+    header = trace.generate(v).table.header
+    assert header == ("t", "x", "z_{a}", "z_{k}", "a", "k", "z_{q}", "q", "h_{t}")
+    section = cell_section.generate(v)
+    assert r"W_{k}" in section.math and r"\sigma\left(z_{a}\right)" in section.math
+    assert "W_{r}" not in section.math and "z_{u}" not in section.math

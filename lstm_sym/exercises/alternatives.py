@@ -11,16 +11,30 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from lstm_sym.exercises.model import T, Text
-from lstm_sym.exercises.variant import SATURATION, Variant, make_model, step_rows
-from lstm_sym.numeric.run import run
+import sympy as sp
 
-# id -> (gate, pinned state); the gate ignores its input and stays open (1) or closed (0).
+from lstm_sym.exercises.anatomy import anatomy
+from lstm_sym.exercises.cellmath import lecture_cell
+from lstm_sym.exercises.model import T, Text
+from lstm_sym.exercises.variant import (
+    KEEP,
+    READ,
+    SATURATION,
+    WRITE,
+    Variant,
+    cell_of,
+    make_model,
+    step_rows,
+)
+from lstm_sym.model.cells import Cell
+
+# id -> (gate role, pinned state); the gate ignores its input and stays open (1) or closed (0).
+# The roles are the lecture cell's, read off its equations.
 PINNED: dict[str, tuple[str, int]] = {
-    "forget_ignored": ("f", 0),  # the memory is not kept from step to step
-    "no_reset": ("f", 1),  # the memory is never reset
-    "input_ignored": ("i", 1),  # every z is written
-    "output_always_open": ("o", 1),  # the memory is always shown
+    "forget_ignored": (KEEP, 0),  # the memory is not kept from step to step
+    "no_reset": (KEEP, 1),  # the memory is never reset
+    "input_ignored": (WRITE, 1),  # every z is written
+    "output_always_open": (READ, 1),  # the memory is always shown
 }
 
 FEEDBACK: dict[str, Text] = {name: T(f"ex.mc.{name}") for name in
@@ -28,42 +42,61 @@ FEEDBACK: dict[str, Text] = {name: T(f"ex.mc.{name}") for name in
                               "gate_as_01")}
 
 
-def _pinned(weights: dict[str, Any], gate: str, state: int) -> dict[str, Any]:
+def _gate_params(cell: Cell, gate: str) -> list:
+    """The parameters of a gate's pre-activation, read off its equation."""
+    pre = anatomy(cell).quantity(gate).argument
+    used = {node.name for node in sp.preorder_traversal(cell.equation(pre).rhs)
+            if isinstance(node, sp.MatrixSymbol)}
+    return [prm for prm in cell.params if prm.name in used]
+
+
+def _scaled(value: Any, factor: int) -> Any:
+    if isinstance(value, list):
+        return [_scaled(v, factor) for v in value]
+    return value * factor
+
+
+def _pinned(weights: dict[str, Any], gate: str, state: int, cell: Cell) -> dict[str, Any]:
     out = copy.deepcopy(weights)
-    out[f"W_{gate}"] = [[0 for _ in row] for row in out[f"W_{gate}"]]
-    out[f"b_{gate}"] = [SATURATION if state else -SATURATION for _ in out[f"b_{gate}"]]
+    biases = [prm for prm in _gate_params(cell, gate) if "bias" in prm.role]
+    for prm in _gate_params(cell, gate):
+        out[prm.name] = _scaled(out[prm.name], 0)
+    if biases:  # the first bias alone holds the gate saturated
+        out[biases[0].name] = [SATURATION if state else -SATURATION for _ in out[biases[0].name]]
     return out
 
 
-def _no_bias(weights: dict[str, Any]) -> dict[str, Any]:
+def _no_bias(weights: dict[str, Any], cell: Cell) -> dict[str, Any]:
     out = copy.deepcopy(weights)
-    for name in ("b_i", "b_f", "b_o", "b_z"):
-        out[name] = [0 for _ in out[name]]
+    for prm in cell.params:
+        if "bias" in prm.role:
+            out[prm.name] = _scaled(out[prm.name], 0)
     return out
 
 
-def _inverted(weights: dict[str, Any]) -> dict[str, Any]:
+def _inverted(weights: dict[str, Any], cell: Cell) -> dict[str, Any]:
     out = copy.deepcopy(weights)
-    for gate in ("i", "f", "o"):
-        out[f"W_{gate}"] = [[-w for w in row] for row in out[f"W_{gate}"]]
-        out[f"b_{gate}"] = [-b for b in out[f"b_{gate}"]]
+    for gate in anatomy(cell).gates:
+        for prm in _gate_params(cell, gate.name):
+            out[prm.name] = _scaled(out[prm.name], -1)
     return out
 
 
-def altered_weights(name: str, weights: dict[str, Any]) -> dict[str, Any]:
-    """The weights of alternative `name`.
+def altered_weights(name: str, weights: dict[str, Any], cell: Cell | None = None) -> dict[str, Any]:
+    """The weights of alternative `name` (for the lecture's cell unless `cell` is given).
 
     >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> altered_weights("no_reset", LECTURE_PARAMS)["W_f"], altered_weights("no_reset",
     ...     LECTURE_PARAMS)["b_f"]
     ([[0, 0, 0]], [10])
     """
+    cell = cell or lecture_cell()
     if name in PINNED:
-        return _pinned(weights, *PINNED[name])
+        return _pinned(weights, *PINNED[name], cell)
     if name == "bias_ignored":
-        return _no_bias(weights)
+        return _no_bias(weights, cell)
     if name == "gate_inverted":
-        return _inverted(weights)
+        return _inverted(weights, cell)
     raise KeyError(name)
 
 
@@ -89,27 +122,6 @@ def _rows(cell: tuple, weights: tuple, inputs: tuple, c0: Any) -> list[dict]:
 def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[dict]:
     """Ideal-mode values of the whole trace (or memory) sequence under alternative `name`:
     a student who holds the misconception throughout."""
-    weights = altered_weights(name, variant.weights)
+    weights = altered_weights(name, variant.weights, cell_of(variant.cell))
     seq = variant.memory_inputs if memory else variant.inputs
     return _rows(_freeze(variant.cell), _freeze(weights), _freeze(seq), None)
-
-
-def alternative_step(variant: Variant, name: str, t: int) -> dict:
-    """Ideal-mode values of step t (1-based) alone under alternative `name`, starting from
-    the right memory: a student who misreads this one step."""
-    return _steps_alone(_freeze(variant.cell), _freeze(altered_weights(name, variant.weights)),
-                        _freeze(variant.inputs),
-                        tuple(int(r["c_prev"]) for r in variant.trace("ideal")))[t - 1]
-
-
-@lru_cache(maxsize=256)
-def _steps_alone(cell: tuple, weights: tuple, inputs: tuple, c_prev: tuple) -> list[dict]:
-    """Every step as its own one-step sequence from its own memory, in one batched run."""
-    model = _model(cell, weights)
-    trace = run(model, [[list(x)] for x in inputs], mode="ideal", c0=[[c] for c in c_prev],
-                dps=50)
-    env = trace.layers[0].steps[0]
-    renamed = {st.new.name: st.name for st in model.cell.states}
-    return [{**{renamed.get(eq.name, eq.name): env[eq.name][0, b] for eq in model.cell.equations},
-             "y": env[model.cell.output.name][0, b], "c_prev": c_prev[b]}
-            for b in range(len(inputs))]

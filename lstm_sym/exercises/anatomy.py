@@ -11,7 +11,7 @@ and the gate the output is read through (o).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sympy as sp
@@ -49,8 +49,8 @@ class Anatomy:
     >>> a = anatomy(build_cell("lecture"))
     >>> [q.name for q in a.quantities]
     ['z', 'z_i', 'z_f', 'z_o', 'i', 'f', 'o', 'c', 'y']
-    >>> a.keep, a.write, a.read
-    ({'c': 'f'}, {'c': 'i'}, 'o')
+    >>> a.keep, a.write, a.read, a.written
+    ({'c': 'f'}, {'c': 'i'}, 'o', {'c': 'z'})
     >>> g = anatomy(build_cell("gru"))
     >>> [q.name for q in g.quantities], g.keep, g.read
     (['z_r', 'z_u', 'r', 'u', 'z_n', 'n', 'h'], {'h': 'u'}, None)
@@ -61,6 +61,7 @@ class Anatomy:
     keep: dict[str, str]  # state -> the gate that keeps its previous value
     write: dict[str, str]  # state -> the gate that lets a new value in (when one gate does)
     read: str | None  # the gate the output is read through
+    written: dict[str, str] = field(default_factory=dict)  # state -> what its write gate lets in
 
     def quantity(self, name: str) -> Quantity:
         for q in self.quantities:
@@ -93,8 +94,15 @@ def _factors(term: sp.Basic) -> tuple[sp.Basic, ...]:
     return term.args if isinstance(term, sp.HadamardProduct) else (term,)
 
 
-def _roles(cell: Cell, gates: set[str]) -> tuple[dict[str, str], dict[str, str], str | None]:
-    keep, write = {}, {}
+def _inner(factor: sp.Basic) -> str | None:
+    """The pre-activation a factor such as g(z) (or z itself) is made of."""
+    if isinstance(factor, Act):
+        factor = factor.arg
+    return factor.name if isinstance(factor, sp.MatrixSymbol) else None
+
+
+def _roles(cell: Cell, gates: set[str]):
+    keep, write, written = {}, {}, {}
     eqs = {eq.lhs: eq for eq in cell.equations}
     for st in cell.states:
         rhs = eqs[st.new].rhs
@@ -106,11 +114,15 @@ def _roles(cell: Cell, gates: set[str]) -> tuple[dict[str, str], dict[str, str],
                 keep[st.name] = named[0]
             elif named and st.prev not in factors:
                 write[st.name] = named[0]
+                others = [_inner(f) for f in factors if not (isinstance(f, sp.MatrixSymbol)
+                                                              and f.name in gates)]
+                if others and others[0]:
+                    written[st.name] = others[0]
     out = cell.output
     output_eq = eqs[out]
     kept = {keep.get(st.name) for st in cell.states if st.new == out}
     readers = sorted(_symbols(output_eq.rhs) & gates - kept)
-    return keep, write, readers[0] if readers else None
+    return keep, write, readers[0] if readers else None, written
 
 
 def _quantity(cell: Cell, eq: Equation) -> Quantity:
@@ -128,5 +140,5 @@ def anatomy(cell: Cell) -> Anatomy:
     """The cell's quantities and roles, computed once per cell."""
     quantities = tuple(_quantity(cell, eq) for eq in cell.equations)
     gates = {q.equation for q in quantities if q.is_gate}
-    keep, write, read = _roles(cell, gates)
-    return Anatomy(cell, quantities, keep, write, read)
+    keep, write, read, written = _roles(cell, gates)
+    return Anatomy(cell, quantities, keep, write, read, written)

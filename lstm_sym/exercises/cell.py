@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_sym.exercises.anatomy import anatomy
 from lstm_sym.exercises.cellmath import affine_tex
 from lstm_sym.exercises.model import CellDiagram, Exercise, T
 from lstm_sym.exercises.trace import PRINTED_DECIMALS, printed
@@ -73,7 +74,8 @@ def weights_tex(v: Variant) -> str:
 def _lecture(v: Variant) -> Exercise:
     g = _APPLY[v.cell.get("g", "identity")].format(arg="z")
     h = _APPLY[v.cell.get("h", "identity")].format(arg="c'")
-    diagram = CellDiagram({name: affine_tex(v.weights, name) for name in ("z", "z_i", "z_f", "z_o")},
+    pre = [q.name for q in anatomy(v.model.cell).quantities if q.kind == "preactivation"]
+    diagram = CellDiagram({name: affine_tex(v.weights, name) for name in pre},
                           f"g(z) = {g}", f"h(c') = {h}", caption=T("ex.cell.diagram_caption"))
     inputs = len(v.inputs[0])
     return Exercise(FAMILY, T("ex.cell.title"),

@@ -1,21 +1,52 @@
-"""The variant's pre-activations as formulas: SymPy expressions in x1, x2, x3 and LaTeX.
+"""A pre-activation as a formula in the inputs: SymPy expressions in x1, x2, … and LaTeX.
 
-Every formula is built from the weight arrays, so a variant's sheet shows the
-weights it was drawn with.
+Which weights and bias feed a pre-activation is read off the cell's equation for it (the
+parameters it names, by their roles), so a variant's sheet shows the weights it was drawn
+with and nothing about the cell is written here. The functions default to the lecture's
+memory cell, whose pre-activations read only the input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sympy as sp
 
-# Pre-activation name -> the suffix of its weights (W_z/b_z, W_i/b_i, ...).
-SUFFIX = {"z": "z", "z_i": "i", "z_f": "f", "z_o": "o"}
-GATE_OF = {"i": "z_i", "f": "z_f", "o": "z_o"}
-TEX = {"z": "z", "z_i": "z_i", "z_f": "z_f", "z_o": "z_o", "i": r"\sigma(z_i)",
-       "f": r"\sigma(z_f)", "o": r"\sigma(z_o)", "c": "c'", "y": "y"}
+from lstm_sym.exercises.anatomy import anatomy
+from lstm_sym.model.cells import Cell, build_cell
+
+
+@lru_cache(maxsize=1)
+def lecture_cell() -> Cell:
+    """The lecture's memory cell (g, h the identity, one bias per gate), built once."""
+    return build_cell("lecture", g="identity", h="identity")
+
+
+def _names(expr: sp.Basic) -> set[str]:
+    return {node.name for node in sp.preorder_traversal(expr) if isinstance(node, sp.MatrixSymbol)}
+
+
+@lru_cache(maxsize=256)
+def feeding(cell: Cell, pre: str) -> tuple[str, str | None]:
+    """(input weight, bias) parameter names of a pre-activation, from its equation.
+
+    >>> feeding(lecture_cell(), "z_f")
+    ('W_f', 'b_f')
+    """
+    used = _names(cell.equation(pre).rhs)
+    weight = next(p.name for p in cell.params if p.name in used and p.role == "input weight")
+    bias = next((p.name for p in cell.params if p.name in used and "bias" in p.role), None)
+    return weight, bias
+
+
+def gate_of(cell: Cell | None = None) -> dict[str, str]:
+    """Each gate's pre-activation, e.g. ``{"i": "z_i", …}``, from the cell's equations."""
+    return {q.name: q.argument for q in anatomy(cell or lecture_cell()).gates}
+
+
+GATE_OF = gate_of()
 
 
 def input_symbols(n: int) -> list[sp.Symbol]:
@@ -23,33 +54,37 @@ def input_symbols(n: int) -> list[sp.Symbol]:
     return [sp.Symbol(f"x{k}") for k in range(1, n + 1)]
 
 
-def affine(weights: dict[str, Any], pre: str) -> sp.Expr:
+def _row_and_bias(weights: dict[str, Any], pre: str, cell: Cell | None) -> tuple[list, Any]:
+    weight, bias = feeding(cell or lecture_cell(), pre)
+    return weights[weight][0], weights[bias][0] if bias else 0
+
+
+def affine(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> sp.Expr:
     """The pre-activation as an expression in the inputs.
 
     >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> affine(LECTURE_PARAMS, "z_i")
     100*x2 - 10
     """
-    row = weights[f"W_{SUFFIX[pre]}"][0]
-    bias = weights[f"b_{SUFFIX[pre]}"][0]
+    row, bias = _row_and_bias(weights, pre, cell)
     xs = input_symbols(len(row))
     return sum((sp.Integer(w) * x for w, x in zip(row, xs)), sp.Integer(0)) + sp.Integer(bias)
 
 
-def affine_tex(weights: dict[str, Any], pre: str) -> str:
+def affine_tex(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> str:
     """LaTeX of the pre-activation formula, e.g. ``100 x_{2} - 10``."""
-    return sp.latex(affine(weights, pre), order="lex")
+    return sp.latex(affine(weights, pre, cell), order="lex")
 
 
-def substituted_tex(weights: dict[str, Any], pre: str, x: Sequence[int]) -> str:
+def substituted_tex(weights: dict[str, Any], pre: str, x: Sequence[int],
+                    cell: Cell | None = None) -> str:
     """The formula with the step's inputs put in, before adding up: ``100 \\cdot 1 - 10``.
 
     >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
     >>> substituted_tex(LECTURE_PARAMS, "z_f", [3, -1, 0])
     '100 \\\\cdot (-1) + 10'
     """
-    row = weights[f"W_{SUFFIX[pre]}"][0]
-    bias = weights[f"b_{SUFFIX[pre]}"][0]
+    row, bias = _row_and_bias(weights, pre, cell)
     terms = []
     for w, v in zip(row, x):
         if w == 0:
@@ -64,9 +99,13 @@ def substituted_tex(weights: dict[str, Any], pre: str, x: Sequence[int]) -> str:
     return out
 
 
-def weight_of(weights: dict[str, Any], pre: str) -> tuple[int, int, int]:
-    """(input channel 0-based, weight, bias) of a pre-activation driven by one input."""
-    row = weights[f"W_{SUFFIX[pre]}"][0]
-    channel = max(range(len(row)), key=lambda k: abs(row[k]))
-    return channel, row[channel], weights[f"b_{SUFFIX[pre]}"][0]
+def weight_of(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> tuple[int, int, int]:
+    """(input channel 0-based, weight, bias) of a pre-activation driven by one input.
 
+    >>> from lstm_sym.numeric.examples import LECTURE_PARAMS
+    >>> weight_of(LECTURE_PARAMS, "z_o")
+    (2, 100, -10)
+    """
+    row, bias = _row_and_bias(weights, pre, cell)
+    channel = max(range(len(row)), key=lambda k: abs(row[k]))
+    return channel, row[channel], bias

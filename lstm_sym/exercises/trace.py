@@ -38,7 +38,15 @@ from lstm_sym.exercises.model import (
     Tolerance,
     TracePlot,
 )
-from lstm_sym.exercises.variant import Row, Variant, make_model, saturated_backend
+from lstm_sym.exercises.variant import (
+    GATES,
+    OUTPUT,
+    STATE,
+    Row,
+    Variant,
+    make_model,
+    saturated_backend,
+)
 from lstm_sym.model.printing import Equations
 from lstm_sym.numeric.run import run
 
@@ -311,7 +319,7 @@ def _plot(v: Variant) -> TracePlot | None:
         return None  # the plot's series are the lecture cell's (c, y, i, f, o)
     rows = v.plot_trace()
     return TracePlot(tuple(range(1, len(rows) + 1)),
-                     {name: tuple(r[name] for r in rows) for name in ("c", "y", "i", "f", "o")},
+                     {name: tuple(r[name] for r in rows) for name in (STATE, OUTPUT, *GATES)},
                      caption=T("ex.trace.plot_caption"))
 
 

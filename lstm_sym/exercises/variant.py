@@ -28,6 +28,7 @@ import numpy as np
 
 from lstm_sym.errors import UserError
 from lstm_sym.exercises.anatomy import anatomy
+from lstm_sym.exercises.cellmath import feeding, lecture_cell
 from lstm_sym.exercises.model import IDEAL
 from lstm_sym.key import Student
 from lstm_sym.model.cells import Cell
@@ -42,8 +43,16 @@ MAX_DRAWS = 2048  # rejection sampling gives up after this many sequences (never
 # Candidate sequences screened per run of the cell: about 1 in 6 random traces and 2 in 3
 # memory sequences are clean.
 BATCH = {"trace": 16, "memory": 4}
-GATES = ("i", "f", "o")
-PRE = {"i": "z_i", "f": "z_f", "o": "z_o"}
+# The lecture cell's roles, read off its equations (see anatomy): the memory STATE, the
+# value written (z) through the WRITE gate (i), kept through KEEP (f), read through READ (o)
+# into the OUTPUT (y); GATES with each one's pre-activation PRE.
+_LECTURE = anatomy(lecture_cell())
+STATE = _LECTURE.state_names[0]
+KEEP, WRITE, READ = _LECTURE.keep[STATE], _LECTURE.write[STATE], _LECTURE.read
+VALUE, OUTPUT = _LECTURE.written[STATE], _LECTURE.quantities[-1].name
+PREV = f"{STATE}_prev"
+GATES = tuple(q.name for q in _LECTURE.gates)
+PRE = {q.name: q.argument for q in _LECTURE.gates}
 # The lecture's sizes for the parameter and shape questions: its 3-d input and its
 # two-cell hidden layer.
 LECTURE_SIZES = {"n": 3, "m": 2}
@@ -111,7 +120,8 @@ def _roles_from_weights(weights: dict) -> Roles:
     def channel(name: str) -> int:
         row = weights[name][0]
         return max(range(len(row)), key=lambda k: abs(row[k]))
-    return Roles(channel("W_z"), channel("W_i"), channel("W_o"))
+    cell = lecture_cell()
+    return Roles(*(channel(feeding(cell, pre)[0]) for pre in (VALUE, PRE[WRITE], PRE[READ])))
 
 
 def _sign(x: Any) -> mpmath.mpf:
@@ -293,15 +303,11 @@ def batch_rows(model: Model, sequences, mode: str, c0: Any = None) -> list[list[
                 c0=None if c0 is None else [c0])
     cell = model.cell
     names = [(q.name, q.equation) for q in anatomy(cell).quantities]
-    names.append(("y", cell.output.name))
-    state = cell.states[0]
-    zero = 0.0 if mode == "float" else mpmath.mpf(0)
+    names.append(("y", cell.output.name))  # the output under the lecture's name
+    names += [(f"{st.name}_prev", st.prev.name) for st in cell.states]
     steps = []
     for env in trace.layers[0].steps:  # one list per name over the batch: cheap to slice
-        values = {key: list(env[name][0]) for key, name in names}
-        values["c_prev"] = list(env[state.prev.name][0]) if c0 is not None or steps \
-            else [zero] * len(sequences)
-        steps.append(values)
+        steps.append({key: list(env[name][0]) for key, name in names})
     return [[{k: v[b] for k, v in values.items()} for values in steps]
             for b in range(len(sequences))]
 
@@ -342,13 +348,17 @@ def _draw_weights(rng: np.random.Generator, roles: Roles) -> dict[str, Any]:
         weight = int(rng.choice([w for w in (30, 50, 100) if w >= bias + 10]))
         return weight, sign * bias
 
-    # z = w·x + b with x in 1…6 stays a non-negative small integer, as "writes x1" suggests.
-    w_z, b_z = int(rng.choice([1, 2, 3])), int(rng.choice([0, 0, 1, -1]))
-    (w_i, b_i), (w_f, b_f), (w_o, b_o) = gate(-1), gate(+1), gate(-1)
-    return {"W_z": row(roles.data, w_z), "b_z": [b_z],
-            "W_i": row(roles.write, w_i), "b_i": [b_i],
-            "W_f": row(roles.write, w_f), "b_f": [b_f],
-            "W_o": row(roles.read, w_o), "b_o": [b_o]}
+    # z = w·x + b with x in 1…6 stays a non-negative small integer, as "writes x1" suggests;
+    # the write and keep gates read the same input (1 writes, −1 resets), the read gate its own.
+    drawn = {VALUE: (roles.data, int(rng.choice([1, 2, 3])), int(rng.choice([0, 0, 1, -1]))),
+             PRE[WRITE]: (roles.write, *gate(-1)), PRE[KEEP]: (roles.write, *gate(+1)),
+             PRE[READ]: (roles.read, *gate(-1))}
+    cell, out = lecture_cell(), {}
+    for pre in (VALUE, PRE[WRITE], PRE[KEEP], PRE[READ]):  # the draw order of the variants
+        channel, weight, bias = drawn[pre]
+        w_name, b_name = feeding(cell, pre)
+        out[w_name], out[b_name] = row(channel, weight), [bias]
+    return out
 
 
 def _draw_sequence(rng: np.random.Generator, roles: Roles, steps: int) -> np.ndarray:
@@ -429,8 +439,8 @@ def keep_span(rows: list[dict]) -> tuple[int, int] | None:
     after k, where k is the last reset before t (or step 1); the forget gate stays open
     from k+1 to t, so the error flows back over several steps."""
     for t in range(3, len(rows) + 1):
-        if rows[t - 1]["o"] == 1 and rows[t - 1]["c"] != 0:
-            k = max([1, *(r for r in range(1, t) if rows[r - 1]["f"] == 0)])
+        if rows[t - 1][READ] == 1 and rows[t - 1][STATE] != 0:
+            k = max([1, *(r for r in range(1, t) if rows[r - 1][KEEP] == 0)])
             if t - k >= 2:
                 return k, t
     return None
@@ -439,7 +449,7 @@ def keep_span(rows: list[dict]) -> tuple[int, int] | None:
 def reset_span(rows: list[dict]) -> tuple[int, int] | None:
     """(1, r): r the first step ≥ 2 whose forget gate is closed."""
     for r in range(2, len(rows) + 1):
-        if rows[r - 1]["f"] == 0:
+        if rows[r - 1][KEEP] == 0:
             return 1, r
     return None
 
@@ -452,15 +462,16 @@ def ideal_problems(ideal: list[dict], kind: str, worked: tuple[int, ...] = ()) -
         for gate in GATES:
             if abs(row[PRE[gate]]) < SATURATION:
                 out.append(f"{kind} step {t}: {PRE[gate]} = {row[PRE[gate]]} is not saturated")
-        if row["c"] != int(row["c"]) or abs(row["c"]) > MAX_MEMORY:
+        if row[STATE] != int(row[STATE]) or abs(row[STATE]) > MAX_MEMORY:
             out.append(f"{kind} step {t}: memory {row['c']} is not a small integer")
-    if not any(r["i"] == 1 and r["z"] != 0 for r in ideal):
+    if not any(r[WRITE] == 1 and r[VALUE] != 0 for r in ideal):
         out.append(f"{kind}: nothing is written")
-    if not any(r["i"] == 1 and r["f"] == 1 and r["z"] != 0 and r["c_prev"] != 0 for r in ideal):
+    if not any(r[WRITE] == 1 and r[KEEP] == 1 and r[VALUE] != 0 and r[PREV] != 0
+               for r in ideal):
         out.append(f"{kind}: no write adds to a non-empty memory")
-    if not any(r["f"] == 0 and r["c_prev"] != 0 for r in ideal):
+    if not any(r[KEEP] == 0 and r[PREV] != 0 for r in ideal):
         out.append(f"{kind}: the memory is never reset")
-    if not any(r["o"] == 1 and r["c"] != 0 for r in ideal):
+    if not any(r[READ] == 1 and r[STATE] != 0 for r in ideal):
         out.append(f"{kind}: the memory is never read")
     if kind == "trace":
         if keep_span(ideal) is None:
@@ -468,12 +479,12 @@ def ideal_problems(ideal: list[dict], kind: str, worked: tuple[int, ...] = ()) -
         if reset_span(ideal) is None:
             out.append("trace: no reset at step ≥ 2 for the gradient question")
         shown = [ideal[t - 1] for t in worked]
-        if worked and not any(r["i"] == 1 and r["z"] != 0 for r in shown):
+        if worked and not any(r[WRITE] == 1 and r[VALUE] != 0 for r in shown):
             out.append("trace: the worked steps show no write")
-        if len(worked) > 1 and not any(r["o"] == 1 and r["c"] != 0 for r in shown):
+        if len(worked) > 1 and not any(r[READ] == 1 and r[STATE] != 0 for r in shown):
             out.append("trace: the worked steps show no read")
         asked = [t for t in range(1, len(ideal) + 1) if t not in worked]
-        if not any(ideal[t - 1]["c"] != 0 for t in asked):
+        if not any(ideal[t - 1][STATE] != 0 for t in asked):
             out.append("trace: every step left to the student has an empty memory")
     return out
 
@@ -482,7 +493,7 @@ def exact_problems(ideal: list[dict], exact: list[dict], kind: str) -> list[str]
     """Ideal and exact memory and output must agree within the answers' tolerance."""
     out = []
     for t, (a, b) in enumerate(zip(ideal, exact), 1):
-        for name in ("c", "y"):
+        for name in (STATE, OUTPUT):
             if abs(a[name] - b[name]) > IDEAL.abs:
                 out.append(f"{kind} step {t}: ideal {name} = {a[name]} and exact "
                            f"{mpmath.nstr(b[name], 8)} differ by more than {IDEAL.abs}")

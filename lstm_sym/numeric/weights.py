@@ -29,7 +29,7 @@ import numpy as np
 import sympy as sp
 
 from lstm_sym.errors import UserError
-from lstm_sym.model.cells import Cell, build_cell
+from lstm_sym.model.cells import TORCH_GATES, Cell, build_cell
 
 FORMAT = "lstm_sym.numeric.weights/1"
 CELL_KEYS = ("cell", "peephole", "bias", "convention", "gru_form", "g", "h", "proj", "nonlinearity")
@@ -196,7 +196,8 @@ def model_from_torch(data: dict, kind: str | None = None, where: str = "weights"
         hidden = (first["weight_hr"].shape[1] if "weight_hr" in first
                   else first["weight_hh"].shape[1])
         rows = first["weight_hh"].shape[0]
-        kind = {4: "lstm", 3: "gru", 1: "rnn"}.get(rows // hidden if rows % hidden == 0 else 0)
+        blocks = {len(gates): name for name, gates in TORCH_GATES.items()}  # 4, 3, 1
+        kind = blocks.get(rows // hidden if rows % hidden == 0 else 0)
         if kind is None:
             raise UserError(f"{where}: cannot tell the cell from weight_hh's {rows} rows for "
                             f"hidden size {hidden}; give --cell")
