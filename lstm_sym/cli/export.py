@@ -1,15 +1,16 @@
 """Export answer keys to an LMS: Moodle XML questions to import into a course's bank.
 
-KEY is one key.json (one category with one question per slot: a trace step is one
-cloze question, numbers are numerical questions with the key's tolerance, choices
-multichoice, formulas shortanswer with their accepted spellings) or the folder of
-per-student keys 'lstm-sym worksheet --students' wrote (a category per question slot
-holding every student's variant: add "a random question" from a category to a quiz
-and Moodle draws one variant per student; equal variants are one question). The
-worked solution is each question's general feedback; math is written \\( … \\) for
-Moodle's MathJax filter. Worked questions (solved on the sheet) are left out unless
---worked. Moodle compares a formula as text, so a formula question accepts the listed
-spellings only; 'lstm-sym grade' (or STACK) checks formulas symbolically.
+KEY is one key.json (one category, one question per slot: a trace step is one cloze
+question, numbers are numerical questions with the key's tolerance rounded outward,
+choices multichoice, formulas shortanswer with their generated spellings) or a class's
+keys as 'lstm-sym worksheet --students' wrote them (a category per question slot holding
+every distinct variant, under a class category named by a short id of the roster and
+seed). Every question carries the data it depends on (the cell's equations, weights,
+inputs, sizes): add "a random question" from a slot's category to a quiz and Moodle
+draws a RANDOM variant for each student, not that student's own, and every variant is
+answerable and graded on its own. The worked solution is each question's general
+feedback; math is written \\( … \\) for Moodle's MathJax filter. Worked questions
+(solved on the sheet) are left out unless --worked. See docs/moodle.md.
 
 Examples:
   lstm-sym export moodle --key output/key.json --out quiz.xml
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr)
     if shortanswers:
         print(f"lstm-sym export: note: {shortanswers} formula question(s) are shortanswer: "
-              "Moodle compares text, so only the listed spellings are accepted (for symbolic "
-              "checking use 'lstm-sym grade' or STACK)", file=sys.stderr)
+              "Moodle compares text, so only the generated spellings are accepted (for "
+              "symbolic checking use 'lstm-sym grade', or Moodle's STACK or Formulas question "
+              "types; see docs/moodle.md)", file=sys.stderr)
     return 0

@@ -1,26 +1,27 @@
 """Answer keys as a Moodle question bank (Moodle XML).
 
-How each question of a key becomes a Moodle question:
+How each question slot of a key becomes one Moodle question (see
+:mod:`lstm_sym.export.moodle_boxes` for the answer boxes):
 
-* number, integer (and a formula that is a plain integer): **numerical**, the key's
-  tolerance as Moodle's absolute tolerance (relative and significant-figure tolerances
-  are converted around the answer); further accepted values are full-credit answers,
-  and each known misconception is a 0 % answer whose feedback names the mistake.
-* choice: **multichoice** (one answer), misconception feedback on the wrong choices.
-* expression: **shortanswer** with the key's form and its accepted spellings (see
-  :mod:`lstm_sym.export.spellings`: Moodle compares text, not mathematics).
-* vector, and questions whose ids share a step prefix (``trace.t2.z``, ``trace.t2.c``,
-  …): one **cloze** question (``{1:NUMERICAL:=7:0.01}`` per blank, one point per blank).
+* one box (a number, a formula, a choice): **numerical**, **shortanswer** or
+  **multichoice**, worth the key question's ``points`` (1 if absent);
+* several boxes (a trace step's questions, a vector, a tiny number asked as mantissa and
+  exponent): one **cloze** question; each blank is weighted so that every key question
+  counts its ``points``, split evenly over its blanks (Moodle's cloze marks are whole
+  numbers, so the weights are scaled by the smallest factor that makes them whole).
 
-Worked questions (already solved on the student's sheet) are left out unless asked
-for. Prompts and worked solutions are recomputed from the key's exercise data when
-possible, so the question text and the general feedback show math as ``\\( … \\)`` for
-Moodle's MathJax filter; otherwise the key's plain-text prompt is used.
+Every question starts with the data it depends on (:mod:`lstm_sym.export.moodle_data`):
+Moodle draws a random variant per student, so no question may lean on another one.
+Worked questions (already solved on the student's sheet) are left out unless asked for.
+Prompts, solutions and misconception feedback are recomputed from the key's exercise
+data when possible, so they show math as ``\\( … \\)`` for Moodle's MathJax filter;
+otherwise the key's plain text is used. The key's ``hints`` become Moodle hints (shown
+after a wrong try in interactive mode, each try costing the question's penalty).
 
-One key gives one category per worksheet. A folder of per-student keys gives a
-question bank: a category per question slot holding every student's variant (students
-whose variants are the same question share it), so a quiz "random question from this
-category" gives each student one variant.
+One key gives one category (a quiz). A folder of per-student keys gives a question bank:
+a category per question slot holding every distinct variant (students whose variants
+are the same question share it), under a class category whose name carries a short id
+of the roster and seed, so two classes never share a random pool.
 
 >>> from lstm_sym.exercises import build_set
 >>> items = moodle_items([build_set().key()])
@@ -30,25 +31,21 @@ category" gives each student one variant.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import math
 import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
+from lstm_sym.export.moodle_boxes import Box, boxes
+from lstm_sym.export.moodle_data import data_html
 from lstm_sym.export.moodle_xml import Answer, Category, Question, quiz_xml
-from lstm_sym.export.spellings import (
-    formula_spellings,
-    is_constant,
-    moodle_number,
-    shortanswer_pattern,
-    split_vector,
-    tolerance_for,
-    within,
-)
 from lstm_sym.i18n import msg
 
 Key = Mapping[str, Any]
@@ -82,36 +79,55 @@ def math_html(tex: str) -> str:
     return f"<p>\\({html.escape(tex, quote=False)}\\)</p>"
 
 
+
+
 @dataclass(frozen=True)
 class RichQuestion:
-    """What the exercise model knows beyond the key: LaTeX prompt, worked steps, display."""
+    """What the exercise model knows beyond the key: LaTeX prompt, worked steps, display,
+    and each misconception's feedback with its math."""
 
     prompt: str
     steps: tuple[tuple[str, str | None], ...]
     display: str | None
+    feedback: tuple[tuple[str, str], ...] = ()  # (misconception answer, prose with $math$)
 
 
 def rich_questions(key: Key) -> dict[str, RichQuestion]:
-    """Prompts and solutions recomputed from the key's exercise data, if they reproduce
-    the key's answers exactly; otherwise {} (the key's plain prompts are used)."""
+    """Prompts and solutions with their math: from the key's own ``prompt_tex``,
+    ``solution`` and ``display`` fields where it has them, and misconception feedback
+    with math recomputed from the key's exercise data when that reproduces the key
+    exactly (an edited key keeps its own plain words)."""
     from lstm_sym.errors import UserError
     from lstm_sym.exercises import from_key
     from lstm_sym.exercises.formatting import plain
 
     lang = key.get("exercise", {}).get("lang", "en")
+    feedback: dict[str, tuple[tuple[str, str], ...]] = {}
     try:
         exset = from_key(dict(key))
+        rebuilt = {q.id: q for q in exset.questions}
         prompts = {q.id: q.prompt.render(lang) for q in exset.questions}
     except (UserError, KeyError, TypeError, ValueError, ArithmeticError):
-        return {}
-    rebuilt = {q.id: q for q in exset.questions}
-    if any(q["id"] not in rebuilt or rebuilt[q["id"]].answer != q["answer"]
-           or plain(prompts[q["id"]]) != q["prompt"] for q in key["questions"]):
-        return {}  # an edited key: its own text is the truth
-    return {qid: RichQuestion(prompts[qid],
-                              tuple((s.text.render(lang), s.math) for s in q.solution),
-                              q.display)
-            for qid, q in rebuilt.items()}
+        rebuilt, prompts = {}, {}
+    same = rebuilt and not any(
+        q["id"] not in rebuilt or rebuilt[q["id"]].answer != q["answer"]
+        or plain(prompts[q["id"]]) != q["prompt"] for q in key["questions"])
+    if same:
+        feedback = {qid: tuple((m.answer, m.feedback.render(lang)) for m in q.misconceptions)
+                    for qid, q in rebuilt.items()}
+    out = {}
+    for q in key["questions"]:
+        qid = q["id"]
+        if isinstance(q.get("prompt_tex"), str) and plain(q["prompt_tex"]) == q["prompt"]:
+            steps = tuple((s.get("text", ""), s.get("math")) for s in q.get("solution") or []
+                          if isinstance(s, dict))
+            out[qid] = RichQuestion(q["prompt_tex"], steps, q.get("display"), feedback.get(qid, ()))
+        elif same:
+            r = rebuilt[qid]
+            out[qid] = RichQuestion(prompts[qid], tuple((s.text.render(lang), s.math)
+                                                        for s in r.solution),
+                                    r.display, feedback.get(qid, ()))
+    return out
 
 
 def _prompt(q: Key, rich: Mapping[str, RichQuestion]) -> str:
@@ -140,123 +156,62 @@ def _solution(questions: Sequence[Key], rich: Mapping[str, RichQuestion], lang: 
 # --- answers ---------------------------------------------------------------------------------
 
 
-def _numeric_answers(q: Key) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]] | None:
-    """Right values with tolerances, and misconceptions (value, tolerance, feedback) that
-    Moodle can tell apart from them; None if the answer is not a plain number."""
-    value = moodle_number(q["answer"])
-    if value is None:
-        return None
-    tol = q.get("tolerance")
-    right = [(value, tolerance_for(value, tol))]
-    for extra in (q.get("exact"), *q.get("accept", [])):
-        number = moodle_number(extra) if extra else None
-        if number is not None and not any(within(number, v, t) for v, t in right):
-            right.append((number, tolerance_for(number, tol)))
-    wrong = []
-    for mc in q.get("misconceptions", []):
-        number = moodle_number(mc["answer"])
-        if number is None or any(within(number, v, t) for v, t in right) or \
-                any(within(number, v, "0") for v, _, _ in wrong):
-            continue
-        wrong.append((number, tolerance_for(number, tol), mc["feedback"]))
-    return right, wrong
-
-
-def _numerical(q: Key, name: str, text: str, feedback: str) -> Question | None:
-    found = _numeric_answers(q)
-    if found is None:
-        return None
-    right, wrong = found
-    answers = [Answer(v, 100, tolerance=t) for v, t in right]
-    answers += [Answer(v, 0, plain_html(fb), t) for v, t, fb in wrong]
-    return Question("numerical", name, text, feedback, tuple(answers))
-
-
-def _shortanswer(q: Key, name: str, text: str, feedback: str, lang: str) -> Question:
-    spellings = formula_spellings(q["answer"], q.get("variables", []), q.get("accept", []))
-    answers = [Answer(shortanswer_pattern(s), 100) for s in spellings]
-    for mc in q.get("misconceptions", []):
-        first = formula_spellings(mc["answer"], q.get("variables", []))[:4]
-        answers += [Answer(shortanswer_pattern(s), 0, plain_html(mc["feedback"]))
-                    for s in first if s not in spellings]
-    hint = plain_html(msg(lang, "grading.moodle.expression_hint", example="2*a^2 + a*b"))
-    return Question("shortanswer", name, text + "\n" + hint, feedback, tuple(answers))
-
-
-def _multichoice(q: Key, name: str, text: str, feedback: str) -> Question:
-    mistakes = {mc["answer"]: mc["feedback"] for mc in q.get("misconceptions", [])}
-    answers = tuple(Answer(html.escape(c, quote=False), 100 if c == q["answer"] else 0,
-                           plain_html(mistakes[c]) if c in mistakes else "")
-                    for c in q["choices"])
-    return Question("multichoice", name, text, feedback, answers)
-
-
-# --- cloze -----------------------------------------------------------------------------------
+# --- questions -------------------------------------------------------------------------------
 
 
 def cloze_escape(text: str) -> str:
     """Text inside a cloze blank: HTML-escaped, and Moodle's ``} # ~`` escaped.
 
     >>> cloze_escape("a}b#c~d<e")
-    'a\\\\}b\\\\#c\\\\~d&lt;e'
+    'a\\\\}b\\\\#c&#126;d&lt;e'
     """
     text = html.escape(" ".join(text.split()), quote=False)
-    for ch in "}#~":
+    for ch in "}#":  # Moodle's extractor unescapes these two
         text = text.replace(ch, "\\" + ch)
-    return text
+    return text.replace("~", "&#126;")  # and decodes entities, so "~" can't end the text
 
 
-def _blank_numerical(right: list[tuple[str, str]], wrong: list[tuple[str, str, str]]) -> str:
-    alts = [f"={v}:{t}" for v, t in right]
-    alts += [f"%0%{v}:{t}#{cloze_escape(fb)}" for v, t, fb in wrong]
-    return "{1:NUMERICAL:" + "~".join(alts) + "}"
+
+def _mistake_html(q: Key, rich: Mapping[str, RichQuestion]) -> Callable[[str, str], str]:
+    """A misconception's feedback as HTML: with its math if the exercise model has it."""
+    known = dict(rich[q["id"]].feedback) if q["id"] in rich else {}
+
+    def feedback(answer: str, text: str) -> str:
+        return prose_html(known[answer]) if answer in known else plain_html(text)
+    return feedback
 
 
-def _blank_shortanswer(answer: str, variables: Sequence[str],
-                       mistakes: Sequence[tuple[str, str]] = ()) -> str:
-    spellings = formula_spellings(answer, variables)
-    alts = [f"={cloze_escape(shortanswer_pattern(s))}" for s in spellings]
-    alts += [f"%0%{cloze_escape(shortanswer_pattern(a))}#{cloze_escape(fb)}"
-             for a, fb in mistakes if a not in spellings]
-    return "{1:SHORTANSWER:" + "~".join(alts) + "}"
+def _points(q: Key) -> Fraction:
+    points = q.get("points", 1)
+    return Fraction(points) if isinstance(points, int) and not isinstance(points, bool) \
+        and points > 0 else Fraction(1)
 
 
-def _blank_choice(q: Key) -> str:
-    mistakes = {mc["answer"]: mc["feedback"] for mc in q.get("misconceptions", [])}
-    alts = [("=" if c == q["answer"] else "") + cloze_escape(c)
-            + (f"#{cloze_escape(mistakes[c])}" if c in mistakes else "") for c in q["choices"]]
-    return "{1:MULTICHOICE:" + "~".join(alts) + "}"
+def blank_weights(per_question: Sequence[tuple[Fraction, int]]) -> list[int]:
+    """Whole-number cloze weights: each question's points split evenly over its blanks,
+    scaled by the smallest factor that makes every weight whole.
+
+    >>> blank_weights([(Fraction(1), 1), (Fraction(2), 1)]), blank_weights([(Fraction(1), 1), (Fraction(1), 2)])
+    ([1, 2], [2, 1, 1])
+    """
+    shares = [(points / count, count) for points, count in per_question]
+    scale = math.lcm(*(share.denominator for share, _ in shares)) if shares else 1
+    return [int(share * scale) for share, count in shares for _ in range(count)]
 
 
-def _blank_scalar(q: Key) -> str:
-    found = _numeric_answers(q)
-    if found is not None:
-        return _blank_numerical(*found)
-    mistakes = [(mc["answer"], mc["feedback"]) for mc in q.get("misconceptions", [])]
-    return _blank_shortanswer(q["answer"], q.get("variables", []), mistakes)
+def _inline(feedback: str) -> str:
+    """Feedback shown in a blank's pop-up: one paragraph without its <p> wrapper."""
+    return feedback.removeprefix("<p>").removesuffix("</p>")
 
 
-def _blank_vector(q: Key) -> str:
-    """One blank per entry; a misconception's feedback goes on the entries it gets wrong."""
-    entries = split_vector(q["answer"])
-    mistakes = [(split_vector(mc["answer"]), mc["feedback"])
-                for mc in q.get("misconceptions", [])]
-    blanks = []
-    for i, entry in enumerate(entries):
-        wrong_here = [(m[i], fb) for m, fb in mistakes if len(m) == len(entries)]
-        part = {"id": q["id"], "answer": entry, "tolerance": q.get("tolerance"),
-                "variables": q.get("variables", []),
-                "misconceptions": [{"answer": a, "feedback": fb} for a, fb in wrong_here]}
-        blanks.append(_blank_scalar(part))
-    return "[ " + ", ".join(blanks) + " ]"
-
-
-def _blank(q: Key) -> str:
-    if q["kind"] == "vector":
-        return _blank_vector(q)
-    if q["kind"] == "choice":
-        return _blank_choice(q)
-    return _blank_scalar(q)
+def _blank(box: Box, weight: int) -> str:
+    alternatives = []
+    for a in box.alternatives:
+        prefix = "=" if a.fraction == 100 else f"%{a.fraction}%"
+        text = f"{a.text}:{a.tolerance}" if box.kind == "NUMERICAL" else cloze_escape(a.text)
+        alternatives.append(prefix + text + (f"#{cloze_escape(_inline(a.feedback))}"
+                                             if a.feedback else ""))
+    return "{" + f"{weight}:{box.kind}:" + "~".join(alternatives) + "}"
 
 
 # Moodle reads "{1:NUMERICAL:…}" in a cloze text as a blank and "{#1}" as a blank's place;
@@ -264,13 +219,81 @@ def _blank(q: Key) -> str:
 _CLOZE_SYNTAX = re.compile(r"\{(?=\d*:|#\d+\})")
 
 
-def _cloze(questions: Sequence[Key], name: str, rich: Mapping[str, RichQuestion],
-           feedback: str) -> Question:
-    paragraphs = []
-    for q in questions:
+def _hints_html(kinds: set[str], digits: int | None, lang: str) -> str:
+    out = []
+    if "formula" in kinds:
+        out.append(plain_html(msg(lang, "moodle.hint.formula")))
+    if "fraction" in kinds:
+        out.append(plain_html(msg(lang, "moodle.hint.fraction")))
+    if "decimal" in kinds:
+        out.append(plain_html(msg(lang, "moodle.hint.number")))
+    if "mantissa" in kinds:
+        out.append(plain_html(msg(lang, "moodle.hint.scientific", digits=digits or 4)))
+    return "\n".join(out)
+
+
+def _box_kinds(q: Key, found: Sequence[Box]) -> set[str]:
+    kinds = {b.part.form for b in found}
+    if q["kind"] == "expression" and "number" in kinds:
+        kinds.add("decimal")  # a rational constant asked as a decimal
+    return kinds
+
+
+def _sigfigs(q: Key) -> int | None:
+    return (q.get("tolerance") or {}).get("sigfigs") or (4 if (q.get("tolerance") or {}).get("rel")
+                                                         else None)
+
+
+def _standalone(box: Box, name: str, text: str, feedback: str, grade: Fraction,
+                hints: tuple[str, ...]) -> Question:
+    qtype = {"NUMERICAL": "numerical", "SHORTANSWER": "shortanswer",
+             "MULTICHOICE": "multichoice"}[box.kind]
+    answers = tuple(Answer(html.escape(a.text, quote=False) if qtype == "multichoice" else a.text,
+                           a.fraction, a.feedback, a.tolerance) for a in box.alternatives)
+    return Question(qtype, name, text, feedback, answers, float(grade), hints=hints,
+                    parts=(box.part,))
+
+
+def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQuestion],
+                  lang: str, key: Key | None = None) -> Question:
+    """One Moodle question for a slot (see the module docstring for the rules)."""
+    feedback = _solution(questions, rich, lang)
+    data = _CLOZE_SYNTAX.sub("&#123;", data_html(key, questions[0]["id"])) if key else ""
+    hints = tuple(plain_html(h) for q in questions for h in q.get("hints", []) if isinstance(h, str))
+    found = [(q, boxes(q, _mistake_html(q, rich))) for q in questions]
+    if len(found) == 1 and len(found[0][1]) == 1:
+        q, (box,) = found[0]
+        text = "\n".join(t for t in (data, _prompt(q, rich),
+                                     _hints_html(_box_kinds(q, [box]), None, lang)) if t)
+        return _standalone(box, name, text, feedback, _points(q), hints)
+    weights = iter(blank_weights([(_points(q), len(bs)) for q, bs in found]))
+    paragraphs, kinds, parts, digits = [data] if data else [], set(), [], None
+    for q, bs in found:
         prompt = _CLOZE_SYNTAX.sub("&#123;", _prompt(q, rich))
-        paragraphs.append(prompt[:-len("</p>")] + " " + _blank(q) + "</p>")
-    return Question("cloze", name, "\n".join(paragraphs), feedback)
+        kinds |= _box_kinds(q, bs)
+        if any(b.part.form == "mantissa" for b in bs):
+            digits = _sigfigs(q)
+        rendered = _vector_blanks(bs, weights) if q["kind"] == "vector" else \
+            " × 10^ ".join(_blank(b, next(weights)) for b in bs)
+        paragraphs.append(prompt[:-len("</p>")] + " " + rendered + "</p>")
+        parts += [b.part for b in bs]
+    hint = _hints_html(kinds, digits, lang)
+    if hint:
+        paragraphs.append(hint)
+    return Question("cloze", name, "\n".join(paragraphs), feedback, hints=hints,
+                    parts=tuple(parts))
+
+
+def _vector_blanks(bs: Sequence[Box], weights: Iterator[int]) -> str:
+    """[ a, b, c ]: one blank per entry, mantissa × 10^ exponent for a tiny entry."""
+    entries: list[str] = []
+    for box in bs:
+        blank = _blank(box, next(weights))
+        if box.part.form == "exponent":
+            entries[-1] += " × 10^ " + blank
+        else:
+            entries.append(blank)
+    return "[ " + ", ".join(entries) + " ]"
 
 
 # --- slots and categories ---------------------------------------------------------------------
@@ -296,26 +319,6 @@ def slots(key: Key, worked: bool = False) -> dict[str, list[Key]]:
     return out
 
 
-def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQuestion],
-                  lang: str) -> Question:
-    """One Moodle question for a slot (see the module docstring for the rules)."""
-    feedback = _solution(questions, rich, lang)
-    if len(questions) > 1:
-        return _cloze(questions, name, rich, feedback)
-    q = questions[0]
-    text = _prompt(q, rich)
-    kind = q["kind"]
-    if kind == "choice":
-        return _multichoice(q, name, text, feedback)
-    if kind in ("number", "integer") or (
-            kind == "expression" and is_constant(q["answer"], q.get("variables", []))):
-        numerical = _numerical(q, name, text, feedback)
-        if numerical is not None:
-            return numerical
-    if kind == "vector":
-        return _cloze(questions, name, rich, feedback)
-    return _shortanswer(q, name, text, feedback, lang)
-
 
 def category_name(name: str) -> str:
     """A category name inside a Moodle path: a literal '/' is written '//'.
@@ -326,12 +329,26 @@ def category_name(name: str) -> str:
     return " ".join(name.split()).replace("/", "//")
 
 
-def worksheet_category(key: Key, per_student: bool) -> str:
+
+def class_id(keys: Sequence[Key]) -> str:
+    """A short id of a class: a hash of the roster's student ids and the seed (so two
+    classes with the same seed, or one roster with two seeds, never share a category;
+    the class seed itself is secret and is not shown).
+
+    >>> class_id([{"exercise": {"seed": 3}, "student": {"id": "s1", "name": "A"}}])
+    'e4e222'
+    """
+    seed = keys[0].get("exercise", {}).get("seed") if keys else None
+    ids = sorted(str((k.get("student") or {}).get("id", "")) for k in keys)
+    return hashlib.sha256(f"{seed}:{','.join(ids)}".encode()).hexdigest()[:6]
+
+
+def worksheet_category(key: Key, per_student: bool, roster: str | None = None) -> str:
     exercise = key.get("exercise", {})
     seed = exercise.get("seed")
     which = "lecture" if seed is None else f"seed {seed}"
     if per_student:
-        which = f"class, {which}"
+        which = f"class {roster}" if roster else "class"
     title = exercise.get("title") or "lstm_sym"
     return f"{ROOT}/{category_name(f'{title} ({which})')}"
 
@@ -369,6 +386,7 @@ def _student_label(key: Key) -> str:
     return " ".join(f"{student.get('id', '')} {student.get('name', '')}".split())
 
 
+
 def moodle_items(keys: Sequence[Key], *, worked: bool = False,
                  rich: Callable[[Key], Mapping[str, RichQuestion]] = rich_questions,
                  progress: Callable[[int, int], None] | None = None
@@ -382,20 +400,20 @@ def moodle_items(keys: Sequence[Key], *, worked: bool = False,
         key = keys[0]
         lang = key.get("exercise", {}).get("lang", "en")
         texts = next(_texts_of_all(keys, rich, progress))
-        return [Category(worksheet_category(key, False)),
-                *(slot_question(questions, slot, texts, lang)
+        return [Category(worksheet_category(key, False), plain_html(msg(lang, "moodle.quiz_info"))),
+                *(slot_question(questions, slot, texts, lang, key)
                   for slot, questions in slots(key, worked).items())]
     # slot -> distinct question (named by its first student) -> students who share it
     by_slot: dict[str, dict[Question, list[str]]] = {}
     for key, texts in zip(keys, _texts_of_all(keys, rich, progress)):
         lang = key.get("exercise", {}).get("lang", "en")
         for slot, questions in slots(key, worked).items():
-            question = slot_question(questions, slot, texts, lang)
+            question = slot_question(questions, slot, texts, lang, key)
             by_slot.setdefault(slot, {}).setdefault(question, []).append(_student_label(key))
     lang = keys[0].get("exercise", {}).get("lang", "en")
-    info = plain_html(msg(lang, "grading.moodle.bank_info"))
-    base = worksheet_category(keys[0], True)
-    items: list[Question | Category] = []
+    info = plain_html(msg(lang, "moodle.bank_info"))
+    base = worksheet_category(keys[0], True, class_id(keys))
+    items: list[Question | Category] = [Category(base, info)]
     for slot, variants in by_slot.items():
         items.append(Category(f"{base}/{category_name(slot)}", info))
         for question, students in variants.items():
@@ -407,3 +425,4 @@ def moodle_items(keys: Sequence[Key], *, worked: bool = False,
 def moodle_quiz(keys: Iterable[Key], *, worked: bool = False) -> bytes:
     """Moodle XML for one key or a class's per-student keys."""
     return quiz_xml(moodle_items(list(keys), worked=worked))
+

@@ -51,6 +51,9 @@ class Question:
     general_feedback: str = ""
     answers: tuple[Answer, ...] = ()
     default_grade: float = 1.0
+    hints: tuple[str, ...] = ()  # HTML, shown one per wrong try in interactive mode
+    # What each answer box grades (not written to the file; see moodle_boxes.Part).
+    parts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def _question(q: Question) -> list[str]:
     if q.qtype == "numerical":
         out += [f"{i}<unitgradingtype>0</unitgradingtype>", f"{i}<unitpenalty>0</unitpenalty>",
                 f"{i}<showunits>3</showunits>", f"{i}<unitsleft>0</unitsleft>"]
+    for hint in q.hints:
+        out += _text("hint", hint, i, "html")
     return out + ["  </question>"]
 
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import sympy as sp
 
 # Moodle's NUMBER_REGEX (question/type/multianswer/questiontype.php), without ',' decimals.
 MOODLE_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
-MAX_SPELLINGS = 24
+MAX_SPELLINGS = 64
 _IMPLICIT = re.compile(r"(?<=[\w)])\*(?=[A-Za-z(σ])")  # 4*m, m*(…), )*( — not 2*3
 
 
@@ -51,10 +52,14 @@ def moodle_number(text: str) -> str | None:
 
 
 def tolerance_for(value: str, tolerance: Mapping[str, Any] | None) -> str:
-    """The key's tolerance (abs, rel, sigfigs) as one absolute tolerance around `value`.
+    """The key's tolerance (abs, rel, sigfigs) as one absolute tolerance around `value`,
+    rounded OUTWARD to six significant figures (so Moodle never rejects what the checker
+    accepts: 1/3 with a relative tolerance of 0.001 must accept 0.333).
 
     >>> tolerance_for("8.19401e-40", {"abs": 0.0, "rel": 0.001})
     '8.19401e-43'
+    >>> tolerance_for("0.3333333333333333", {"rel": 0.001})
+    '0.000333334'
     >>> tolerance_for("0.731", {"sigfigs": 3}), tolerance_for("7", None)
     ('0.0005', '0')
     """
@@ -64,13 +69,84 @@ def tolerance_for(value: str, tolerance: Mapping[str, Any] | None) -> str:
     sigfigs = tolerance.get("sigfigs")
     if sigfigs and x:
         allowed.append(0.5 * 10 ** (math.floor(math.log10(x)) - int(sigfigs) + 1))
-    best = max(allowed)
-    return "0" if best == 0 else f"{best:.6g}"
+    return ceil_significant(max(allowed))
+
+
+def ceil_significant(x: float, digits: int = 6) -> str:
+    """`x` rounded up to `digits` significant figures, as Moodle reads a number.
+
+    Float noise is removed first (12 significant figures): 0.001 · 8.19401e-40 is the
+    decimal 8.19401e-43, not the float just above it.
+
+    >>> ceil_significant(0.0005), ceil_significant(3.333333e-4), ceil_significant(0)
+    ('0.0005', '0.000333334', '0')
+    """
+    if x <= 0:
+        return "0"
+    d = Decimal(repr(x))
+    d = d.quantize(Decimal(1).scaleb(d.adjusted() - 11))
+    exponent = d.adjusted() - digits + 1
+    up = d.scaleb(-exponent).to_integral_value(ROUND_CEILING).scaleb(exponent)
+    return format(up.normalize(), "g") if abs(up.adjusted()) < 5 else format(up.normalize(), "e")
+
+
+# Moodle's numerical margin (question/type/numerical/question.php, get_tolerance_interval,
+# tolerance type 2 "nominal", which numerical and cloze answers use): an answer accepts
+# |response − answer| ≤ tolerance + margin, ε = 10^−precision with PHP's precision 14;
+# Moodle versions use ε·max(|tolerance|, |answer|, ε) or ε·max(1, |answer|). The larger.
+EPSILON = 1e-14
+
+
+def moodle_margin(answer: float, tolerance: float) -> float:
+    """What Moodle adds to a tolerance (the larger of the two versions' margins).
+
+    >>> moodle_margin(1.69e-48, 1.69e-51) <= 1e-14
+    True
+    """
+    return max(EPSILON * max(abs(tolerance), abs(answer), EPSILON), EPSILON * max(1.0, abs(answer)))
 
 
 def within(a: str, b: str, tolerance: str) -> bool:
-    """Whether Moodle would accept `a` for an answer `b` with this tolerance."""
-    return abs(float(a) - float(b)) <= float(tolerance) * (1 + 1e-12)
+    """Whether Moodle (either margin) would accept `a` for an answer `b` with this tolerance.
+
+    >>> within("0", "1.68891188022e-48", "1.7e-51")
+    True
+    """
+    tol = float(tolerance)
+    return abs(float(a) - float(b)) <= tol + moodle_margin(float(b), tol)
+
+
+TINY = 1e-9  # below this Moodle's margin (up to 1e-14 in some versions) can swallow 0
+
+
+def needs_scientific(value: str, tolerance: str) -> bool:
+    """Whether a numerical answer must be asked as mantissa and exponent: a tiny value
+    that the checker tells apart from 0 but Moodle's margin would not.
+
+    The checker accepts 0 for 1.69e-48 (its slack of 1e-40 covers it), and so does
+    Moodle: one box. It rejects 0 for 8.19e-40, which Moodle's margin accepts: two boxes.
+
+    >>> needs_scientific("8.19401262399e-40", "8.2e-43"), needs_scientific("5.7e-39", "0.01")
+    (True, False)
+    >>> needs_scientific("1.68891188022e-48", "1.7e-51"), needs_scientific("4.54e-5", "4.6e-8")
+    (False, False)
+    """
+    from lstm_sym.checker.equivalence import _SLACK  # the checker's own absolute slack
+
+    x = abs(float(value))
+    return x < TINY and x > float(tolerance) + float(_SLACK) * max(1.0, x)
+
+
+def scientific(value: str) -> tuple[str, int]:
+    """`value` as mantissa (1 ≤ |a| < 10, as many digits as written) and exponent.
+
+    >>> scientific("1.68891188022e-48"), scientific("-8.19401262399e-40"), scientific("5e-10")
+    (('1.68891188022', -48), ('-8.19401262399', -40), ('5', -10))
+    """
+    d = Decimal(value.strip())
+    exponent = d.adjusted()
+    mantissa = d.scaleb(-exponent).normalize()
+    return format(mantissa, "f"), exponent
 
 
 def split_vector(text: str) -> list[str]:
@@ -101,20 +177,58 @@ def _terminating_decimal(value: sp.Rational) -> str | None:
     return None if q != 1 else format(float(value), ".10g")
 
 
-def _written_forms(expr: sp.Expr, original: str) -> list[str]:
+def _joined(terms: list[str]) -> str:
+    out = terms[0]
+    for term in terms[1:]:
+        out += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    return out
+
+
+def _orders(expr: sp.Expr, variables: list[str]) -> list[str]:
+    """The expanded sum with its terms in either order and each product's variables in
+    either order (4*m**2 + 4*n*m + 4*m …), and the factored form with its variables
+    ordered the other way (4*m*(n + m + 1)): a variable is renamed so that it sorts in
+    reverse, printed, and named back."""
+    present = sorted(v for v in variables if sp.Symbol(v) in expr.free_symbols)
+    temp = {v: f"QQ{chr(ord('Z') - k)}" for k, v in enumerate(present)}
+    renamings = [{}] + ([temp] if len(present) > 1 else [])
+    out = []
+    for names in renamings:
+        def printed(e: sp.Expr, names=names) -> str:
+            text = sp.sstr(e.xreplace({sp.Symbol(v): sp.Symbol(t) for v, t in names.items()}))
+            for v, t in names.items():
+                text = text.replace(t, v)
+            return text
+        terms = [printed(t) for t in sp.expand(expr).as_ordered_terms()]
+        if len(terms) > 1:
+            out += [_joined(terms), _joined(terms[::-1])]
+        out.append(printed(sp.factor(expr)))
+    return out
+
+
+def _written_forms(expr: sp.Expr, original: str, variables: list[str]) -> list[str]:
     forms = [original.strip(), sp.sstr(expr), sp.sstr(sp.expand(expr)), sp.sstr(sp.factor(expr))]
     if isinstance(expr, sp.Rational) and not expr.is_Integer:
         decimal = _terminating_decimal(expr)
         if decimal:
             forms += [decimal, decimal.removeprefix("0") if decimal.startswith("0.") else decimal]
+    forms += _orders(expr, variables)
     return list(dict.fromkeys(forms))
 
 
-def _variants(form: str) -> list[str]:
+def _variants(form: str, variables: list[str]) -> list[str]:
     out = [spacing
            for power in (form.replace("**", "^"), form)
            for product in (power, _IMPLICIT.sub("", power))
            for spacing in (product, product.replace(" ", ""))]
+    # x2 may be typed x_2; sigma may be typed σ.
+    indexed = [v for v in variables if re.fullmatch(r"[A-Za-z]+\d+", v)]
+    with_index = []
+    for text in out:
+        for v in indexed:
+            text = re.sub(rf"(?<![A-Za-z_]){v}(?!\d)", re.sub(r"(\d+)$", r"_\1", v), text)
+        with_index.append(text)
+    out += with_index
     with_sigma = [v.replace("sigma", "σ") for v in out if "sigma" in v]
     return list(dict.fromkeys(out + with_sigma))
 
@@ -128,13 +242,14 @@ def formula_spellings(answer: str, variables: Iterable[str] = (),
     >>> formula_spellings("3/4")
     ['3/4', '0.75', '.75']
     """
+    variables = list(variables)
     try:
         expr = _parse(answer, variables)
     except (sp.SympifyError, TypeError, ValueError, SyntaxError):
         return list(dict.fromkeys([answer.strip(), *accept]))
     spellings: list[str] = []
-    for form in _written_forms(expr, answer):
-        spellings += _variants(form)
+    for form in _written_forms(expr, answer, variables):
+        spellings += _variants(form, variables)
     spellings += [a.strip() for a in accept]
     return list(dict.fromkeys(s for s in spellings if s))[:MAX_SPELLINGS]
 
