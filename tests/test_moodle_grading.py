@@ -28,23 +28,56 @@ from lstm_sym.export.spellings import split_vector
 RULES = ("eps", "one")  # the two margins Moodle versions use (moodle_rules.numerical)
 
 
-def _class_keys(seed, ids, lang="en"):
+def _class_keys(seed, ids, lang="en", **cell):
     from lstm_sym.exercises import class_variants
     from lstm_sym.key import Student
 
     roster = [Student(sid, name) for sid, name in ids]
-    return [exset.key(lang) for exset in class_variants(seed, roster).values()]
+    return [exset.key(lang) for exset in class_variants(seed, roster, **cell).values()]
+
+
+def _number(qid, answer, tolerance, mistakes, kind="number"):
+    return {"id": qid, "family": qid.split(".")[0], "kind": kind, "prompt": f"{qid}?",
+            "answer": answer, "exact": None, "accept": [], "variables": [],
+            "tolerance": tolerance, "choices": None, "worked": False, "reveal": False,
+            "misconceptions": [{"id": f"m{k}", "answer": m, "feedback": f"mistake {k}"}
+                               for k, m in enumerate(mistakes)]}
+
+
+def tiny_key():
+    """A hand-made key with the values issue 14 names: tiny exact values beside their
+    idealised 0, and 1/3 with a relative tolerance."""
+    from test_grading import contract_key
+
+    key = contract_key()
+    rel = {"abs": 0.0, "rel": 0.001, "sigfigs": None}
+    key["questions"] = [
+        _number("gates.leak_f", "8.19401262399e-40", rel, ["0", "1"]),
+        _number("gates.leak_i", "1.68891188022e-48", rel, ["1"]),  # check takes 0 here
+        _number("gates.exact", "[1.68891188022e-48, 8.19401262399e-40, 4.53978687024e-5]", rel,
+                ["[0, 0, 0]", "[1, 1, 0]"], kind="vector"),
+        _number("gates.third", "1/3", rel, ["0.25"]),
+        _number("gates.half", "0.000123456", {"abs": 0.0, "rel": 0.0, "sigfigs": 3}, ["0"]),
+    ]
+    return key
 
 
 @pytest.fixture(scope="module")
 def exports():
     from lstm_sym.exercises import build_set
+    from lstm_sym.key import Student
 
     made = {
         "lecture": [build_set().key()],
         "seeded": [build_set(seed=5).key()],
         "class": _class_keys(11, [("s01", "Ada"), ("s02", "李雷"), ("s03", "Bo"), ("s04", "Cy")]),
         "class_zh": _class_keys(7, [("a1", "王芳"), ("a2", "Li")], "zh"),
+        "gru": [build_set(seed=4, cell_options={"cell": "gru"}, hidden=2).key()],
+        "lstm": [build_set(seed=4, cell_options={"cell": "lstm"}, hidden=2).key()],
+        # per-student GRU keys (class_variants finds no distinct GRU variants yet)
+        "gru_class": [build_set(seed=4, student=Student(sid, name), cell_options={"cell": "gru"},
+                                hidden=2).key() for sid, name in (("s1", "Ada"), ("s2", "Bo"))],
+        "tiny": [tiny_key()],
     }
     out = {}
     for name, keys in made.items():
@@ -56,7 +89,7 @@ def exports():
     return out
 
 
-NAMES = ("lecture", "seeded", "class", "class_zh")
+NAMES = ("lecture", "seeded", "class", "class_zh", "gru", "lstm", "gru_class", "tiny")
 
 
 def _typed(kind, answer):
@@ -140,20 +173,26 @@ def _rounded(value: str) -> list[str]:
 
 
 def _one_entry_changed(q):
-    """The right vector with one entry replaced by a misconception's entry or by the
-    exact entry rounded: each box graded on its own."""
+    """The right vector with one entry replaced by a misconception's entry: each box is
+    graded on its own."""
     right = split_vector(q["answer"])
-    others = [split_vector(mc["answer"]) for mc in q.get("misconceptions", [])]
-    if q.get("exact"):
-        others += [[r[i] if i < len(r) else "" for i in range(len(right))]
-                   for k in range(2, 7)
-                   for r in [[f"{float(e):.{k}g}" for e in split_vector(q["exact"])]]]
-    for other in others:
+    for other in (split_vector(mc["answer"]) for mc in q.get("misconceptions", [])):
         if len(other) != len(right):
             continue
         for i, entry in enumerate(other):
             if entry != right[i]:
                 yield "[" + ", ".join(right[:i] + [entry] + right[i + 1:]) + "]"
+
+
+def _rounded_vectors(q):
+    """The exact vector with every entry rounded to 2…6 significant figures. (Not one
+    entry at a time: `check` wants a vector all ideal or all exact, while Moodle grades
+    each blank on its own, so a vector mixing the two gets full marks in Moodle only;
+    docs/moodle.md says so.)"""
+    if q.get("exact"):
+        entries = split_vector(q["exact"])
+        for k in range(2, 7):
+            yield "[" + ", ".join(f"{float(e):.{k}g}" for e in entries) + "]"
 
 
 def _agreement(keys, questions, imported, rule):
@@ -173,7 +212,7 @@ def _agreement(keys, questions, imported, rule):
                                for r in _rounded(v)]
             candidates += [(mc["answer"], False) for mc in q.get("misconceptions", [])]
             if q["kind"] == "vector":
-                candidates += [(v, None) for v in _one_entry_changed(q)]
+                candidates += [(v, None) for v in (*_one_entry_changed(q), *_rounded_vectors(q))]
             for value, expected in candidates:
                 if q["kind"] in ("vector",) and len(split_vector(value)) != \
                         len(split_vector(q["answer"])):
@@ -194,7 +233,7 @@ def _agreement(keys, questions, imported, rule):
 @pytest.mark.parametrize("rule", RULES)
 def test_moodle_agrees_with_check(exports, name, rule):
     keys, questions, imported = exports[name]
-    assert _agreement(keys, questions, imported, rule) > 100
+    assert _agreement(keys, questions, imported, rule) > 30
 
 
 # --- what the issue named ------------------------------------------------------------------
@@ -208,26 +247,36 @@ def test_tiny_values_are_asked_so_that_moodle_can_grade_them(exports):
     """σ(−90) ≈ 8.19e-40: Moodle's margin would grade 0 as right, `check` does not; as
     mantissa and exponent the idealised 0 is wrong in Moodle too. σ(−110) ≈ 1.69e-48 is
     within `check`'s own slack of 0, so one box that accepts 0 agrees with it."""
-    item = _item(exports, "lecture", "trace.t5")
+    item = _item(exports, "tiny", "gates.leak_f")
     found = xml_import.boxes(item)
-    mantissas = [b for b in found if any(a == "8.19401262399" for a, _, _, _ in b[1])]
-    assert len(mantissas) == 1
-    kind, answers, _ = mantissas[0]
+    assert [a[0] for a in found[0][1]] == ["8.19401262399", "0"] and found[1][1][0][0] == "-40"
+    kind, answers, _ = found[0]
     assert grade_box(kind, answers, "0", in_cloze=True) == 0
     assert grade_box(kind, answers, "8.194", in_cloze=True) == 1
-    for _, answers, _ in found:  # below 1e-9 only where 0 is right for `check` too
-        assert all(a == "0" or abs(float(a)) >= 1e-9 or abs(float(a)) < 1e-40
-                   for a, _, _, _ in answers)
+    assert "mantissa" in item.text
+    single = xml_import.boxes(_item(exports, "tiny", "gates.leak_i"))
+    assert len(single) == 1 and grade_box(*single[0][:2], "0", in_cloze=False) == 1
+    for name in NAMES:  # below 1e-9 only where 0 is right for `check` too
+        for item in exports[name][2]:
+            for _, answers, _ in xml_import.boxes(item):
+                assert all(a == "0" or abs(float(a)) >= 1e-9 or abs(float(a)) < 1e-40
+                           for a, _, _, t in answers if t is not None), item.name
 
 
 def test_tolerances_round_outward(exports):
-    """1/3 with a relative tolerance: a correct 0.333 gets full marks."""
-    from moodle_rules import numerical
+    """1/3 with a relative tolerance: a correct 0.333 gets full marks, as in `check`."""
+    kind, answers, _ = xml_import.boxes(_item(exports, "tiny", "gates.third"))[0]
+    assert [grade_box(kind, answers, t, in_cloze=False) for t in ("0.333", "0.3329", "0.25")] \
+        == [1, 0, 0]
 
-    from lstm_sym.export.spellings import tolerance_for
-    tol = float(tolerance_for(repr(1 / 3), {"rel": 0.001}))
-    answers = [numerical.NumAnswer(repr(1 / 3), 1.0, tol)]
-    assert numerical.grade(answers, "0.333") == 1.0 and numerical.grade(answers, "0.3329") == 0.0
+
+@pytest.mark.parametrize("rule", RULES)
+def test_significant_figures_accept_what_rounds_the_same(exports, rule):
+    """`check` compares roundings (half up): 0.0001225 rounds to 0.000123, 0.0001235 not."""
+    kind, answers, _ = xml_import.boxes(_item(exports, "tiny", "gates.half"))[0]
+    typed = ("0.000123", "0.0001225", "0.00012349", "0.0001235", "0.0001224", "1.23e-4")
+    assert [grade_box(kind, answers, t, in_cloze=False, rule=rule) for t in typed] == \
+        [1, 1, 1, 0, 0, 1]
 
 
 def test_formula_spellings_from_the_issue(exports):
@@ -245,6 +294,13 @@ def test_formula_spellings_from_the_issue(exports):
     assert [grade_box(kind, answers, t, in_cloze=False) for t in ("0.750", ".75", "6/8")] == \
         [1, 1, None]  # 6/8: Moodle asks for a number, as the question says
     assert "fractions such as 3/4 are not read" in ratio.text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_sheet_only_wording(exports, name):
+    """A worksheet's "write it in box 8" means nothing in Moodle."""
+    for item in exports[name][2]:
+        assert not re.search(r"in box \d|填入第 \d", item.text), item.name
 
 
 def test_questions_show_the_data_they_depend_on(exports):

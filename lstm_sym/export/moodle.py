@@ -130,8 +130,19 @@ def rich_questions(key: Key) -> dict[str, RichQuestion]:
     return out
 
 
-def _prompt(q: Key, rich: Mapping[str, RichQuestion]) -> str:
-    return prose_html(rich[q["id"]].prompt) if q["id"] in rich else plain_html(q["prompt"])
+def _prompt(q: Key, rich: Mapping[str, RichQuestion], lang: str = "en") -> str:
+    text = prose_html(rich[q["id"]].prompt) if q["id"] in rich else plain_html(q["prompt"])
+    return without_box_clause(text, lang)
+
+
+def without_box_clause(text: str, lang: str) -> str:
+    """A worksheet prompt's "write it in box 8" has no meaning in Moodle: dropped.
+
+    >>> without_box_clause("<p>Step 2: find z and write it in box 8.</p>", "en")
+    '<p>Step 2: find z.</p>'
+    """
+    before, _, after = msg(lang, "moodle.box_clause", box="\x00").partition("\x00")
+    return re.sub(re.escape(before) + r"\d+" + re.escape(after), "", text)
 
 
 def _solution(questions: Sequence[Key], rich: Mapping[str, RichQuestion], lang: str) -> str:
@@ -139,7 +150,8 @@ def _solution(questions: Sequence[Key], rich: Mapping[str, RichQuestion], lang: 
     for q in questions:
         r = rich.get(q["id"])
         if len(questions) > 1:
-            out.append(_prompt(q, rich).replace("<p>", "<p><em>", 1).replace("</p>", "</em></p>"))
+            prompt = _prompt(q, rich, lang)
+            out.append(prompt.replace("<p>", "<p><em>", 1).replace("</p>", "</em></p>"))
         for text, tex in (r.steps if r else ()):
             out.append(prose_html(text))
             if tex:
@@ -244,6 +256,16 @@ def _sigfigs(q: Key) -> int | None:
                                                          else None)
 
 
+def _hints(questions: Sequence[Key]) -> Iterator[str]:
+    """The key's hints as HTML: ``hints_tex`` (prose with $math$) where the key has it."""
+    for q in questions:
+        tex = q.get("hints_tex")
+        if isinstance(tex, list) and all(isinstance(h, str) for h in tex):
+            yield from (prose_html(h) for h in tex)
+        else:
+            yield from (plain_html(h) for h in q.get("hints", []) if isinstance(h, str))
+
+
 def _standalone(box: Box, name: str, text: str, feedback: str, grade: Fraction,
                 hints: tuple[str, ...]) -> Question:
     qtype = {"NUMERICAL": "numerical", "SHORTANSWER": "shortanswer",
@@ -259,17 +281,17 @@ def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQu
     """One Moodle question for a slot (see the module docstring for the rules)."""
     feedback = _solution(questions, rich, lang)
     data = _CLOZE_SYNTAX.sub("&#123;", data_html(key, questions[0]["id"])) if key else ""
-    hints = tuple(plain_html(h) for q in questions for h in q.get("hints", []) if isinstance(h, str))
+    hints = tuple(_hints(questions))
     found = [(q, boxes(q, _mistake_html(q, rich))) for q in questions]
     if len(found) == 1 and len(found[0][1]) == 1:
         q, (box,) = found[0]
-        text = "\n".join(t for t in (data, _prompt(q, rich),
+        text = "\n".join(t for t in (data, _prompt(q, rich, lang),
                                      _hints_html(_box_kinds(q, [box]), None, lang)) if t)
         return _standalone(box, name, text, feedback, _points(q), hints)
     weights = iter(blank_weights([(_points(q), len(bs)) for q, bs in found]))
     paragraphs, kinds, parts, digits = [data] if data else [], set(), [], None
     for q, bs in found:
-        prompt = _CLOZE_SYNTAX.sub("&#123;", _prompt(q, rich))
+        prompt = _CLOZE_SYNTAX.sub("&#123;", _prompt(q, rich, lang))
         kinds |= _box_kinds(q, bs)
         if any(b.part.form == "mantissa" for b in bs):
             digits = _sigfigs(q)

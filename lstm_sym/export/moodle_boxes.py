@@ -30,6 +30,7 @@ from typing import Any
 import sympy as sp
 
 from lstm_sym.export.spellings import (
+    answer_intervals,
     formula_spellings,
     moodle_number,
     needs_scientific,
@@ -98,14 +99,13 @@ def _number_boxes(part: Part, answer: str, extra: Sequence[str], tolerance: Any,
                   mistakes: Sequence[tuple[str, str]]) -> list[Box]:
     value = moodle_number(answer)
     assert value is not None
-    tol = tolerance_for(value, tolerance)
-    if needs_scientific(value, tol):
+    if needs_scientific(value, tolerance_for(value, tolerance)):
         return _scientific_boxes(part, value, tolerance, mistakes)
-    right = [(value, tol)]
+    right = answer_intervals(value, tolerance)
     for other in extra:
         number = moodle_number(other) if other else None
         if number is not None and not any(within(number, v, t) for v, t in right):
-            right.append((number, tolerance_for(number, tolerance)))
+            right += answer_intervals(number, tolerance)
     wrong: list[tuple[str, str, str]] = []
     for text, feedback in mistakes:
         number = moodle_number(text)

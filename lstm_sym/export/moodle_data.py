@@ -115,19 +115,29 @@ def _equations(cell) -> str:
         r"\end{aligned}"
 
 
-def _start_state(cell) -> str:
+def _start_state(cell, exercise: Mapping[str, Any]) -> str:
+    """The states before step 1: the key's h0/c0 where given, else zero."""
     from lstm_sym.model.notation import display
 
-    if cell.lecture:
-        names = [display(s.prev.name, lecture=True)[1] for s in cell.states]
+    out = []
+    for s in cell.states:
+        name = display(s.prev.name, lecture=True)[1] if cell.lecture else f"{s.name}_{{0}}"
+        given = exercise.get(f"{s.name}0")
+        value = tex_matrix([[v] for v in given]) if isinstance(given, list) and given else "0"
+        out.append(_math(f"{name} = {value}"))
+    return ", ".join(out)
+
+
+def _inputs_table(inputs: Sequence[Sequence[Any]], lecture: bool) -> str:
+    """One row per step. The lecture names the inputs x_1, x_2, … (one column each); a
+    recurrent cell's x_t is one vector (one column, the step's vector)."""
+    if lecture:
+        header = [_math("t"), *(_math(f"x_{{{j}}}") for j in range(1, len(inputs[0]) + 1))]
+        rows = [[str(t), *(_math(tex_number(v)) for v in step)] for t, step in enumerate(inputs, 1)]
     else:
-        names = [f"{s.name}_{{0}}" for s in cell.states]
-    return ", ".join(_math(f"{name} = 0") for name in names)
-
-
-def _inputs_table(inputs: Sequence[Sequence[Any]]) -> str:
-    header = [_math("t"), *(_math(f"x_{{{j}}}") for j in range(1, len(inputs[0]) + 1))]
-    rows = [[str(t), *(_math(tex_number(v)) for v in step)] for t, step in enumerate(inputs, 1)]
+        header = [_math("t"), _math("x_{t}")]
+        rows = [[str(t), _math(tex_matrix([list(step)]) + r"^{\top}")]
+                for t, step in enumerate(inputs, 1)]
     return _table(header, rows)
 
 
@@ -168,9 +178,11 @@ def data_html(key: Key, qid: str) -> str:
                 "memory": exercise.get("memory_inputs") or []}
     for which in ("steps", "trace", "memory"):
         if which in wanted and sequence[which]:
-            start = _start_state(cell) if cell is not None else _math("0")
+            start = _start_state(cell, exercise) if cell is not None else _math("0")
             out.append(f"<p>{msg(lang, f'moodle.data.{which}', start=start)}</p>"
-                       + _inputs_table(sequence[which]))
+                       + _inputs_table(sequence[which], cell is None or cell.lecture))
+            if which == "steps" and exercise.get("ideal", True):
+                out.append(f"<p>{msg(lang, 'moodle.data.ideal')}</p>")
     sizes = exercise.get("sizes") or {}
     if "sizes" in wanted and sizes:
         listed = ", ".join(_math(f"{name} = {tex_number(value)}") for name, value in sizes.items())

@@ -72,6 +72,55 @@ def tolerance_for(value: str, tolerance: Mapping[str, Any] | None) -> str:
     return ceil_significant(max(allowed))
 
 
+def answer_intervals(value: str, tolerance: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """(answer, absolute tolerance) pairs whose union is what the checker accepts: one
+    around the value for abs/rel, and for significant figures the interval of numbers
+    that round to the same figures (the checker compares roundings, so the interval is
+    centred on the rounded value, not on the value).
+
+    >>> answer_intervals("0.000123456", {"sigfigs": 3})
+    [('0.0001229999995', '4.999995E-7')]
+    >>> answer_intervals("9.996", {"sigfigs": 3})  # rounds up to 10.0: [9.995, 10.05)
+    [('10.0224999725', '0.0274999725')]
+    >>> answer_intervals("7", {"abs": 0.01})
+    [('7', '0.01')]
+    """
+    tolerance = tolerance or {}
+    sigfigs = tolerance.get("sigfigs")
+    out = []
+    if not sigfigs or tolerance.get("abs") or tolerance.get("rel") or float(value) == 0:
+        out.append((value, tolerance_for(value, {k: v for k, v in tolerance.items()
+                                                 if k != "sigfigs"})))
+    if sigfigs and float(value) != 0:
+        low, high = _rounding_interval(Decimal(value), int(sigfigs))
+        # The checker takes the low end (it rounds up to these figures) but not the high
+        # one; Moodle's interval is closed and widened by its margin (up to 1e-14·|x|), so
+        # the top is pulled in by a hair the margin cannot cover.
+        half = (high - low) / 2
+        hair = max(half * Decimal("1e-6"), Decimal("1e-13") * max(1, abs(high)))
+        centre, half = (low + high) / 2 - hair, half - hair
+        out.append((format(centre.normalize(), "f"), format(half.normalize(), "E")
+                    if half.adjusted() < -5 else format(half.normalize(), "f")))
+    return out
+
+
+def _rounding_interval(value: Decimal, figures: int) -> tuple[Decimal, Decimal]:
+    """[low, high] of the numbers whose `figures`-digit rounding (half up, as the checker's
+    round_sigfigs) equals that of `value`."""
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    exponent = magnitude.adjusted() - figures + 1
+    mantissa = (magnitude.scaleb(-exponent) + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR")
+    if mantissa >= 10 ** figures:  # 9.996 -> 10.0: the carry moves the exponent
+        mantissa, exponent = mantissa // 10, exponent + 1
+    unit = Decimal(1).scaleb(exponent)
+    low = (mantissa - Decimal("0.5")) * unit
+    if mantissa == 10 ** (figures - 1):  # just below a power of ten rounds up to it too
+        low = (Decimal(10 ** figures) - Decimal("0.5")) * unit / 10
+    high = (mantissa + Decimal("0.5")) * unit
+    return (low, high) if sign > 0 else (-high, -low)
+
+
 def ceil_significant(x: float, digits: int = 6) -> str:
     """`x` rounded up to `digits` significant figures, as Moodle reads a number.
 
