@@ -170,20 +170,16 @@ TINY = 1e-9  # below this Moodle's margin (up to 1e-14 in some versions) can swa
 
 def needs_scientific(value: str, tolerance: str) -> bool:
     """Whether a numerical answer must be asked as mantissa and exponent: a tiny value
-    that the checker tells apart from 0 but Moodle's margin would not.
-
-    The checker accepts 0 for 1.69e-48 (its slack of 1e-40 covers it), and so does
-    Moodle: one box. It rejects 0 for 8.19e-40, which Moodle's margin accepts: two boxes.
+    whose tolerance does not reach 0. The checker has no absolute floor (it rejects 0 for
+    1.69e-48 at a relative tolerance), but Moodle's margin would accept 0: two boxes.
 
     >>> needs_scientific("8.19401262399e-40", "8.2e-43"), needs_scientific("5.7e-39", "0.01")
     (True, False)
     >>> needs_scientific("1.68891188022e-48", "1.7e-51"), needs_scientific("4.54e-5", "4.6e-8")
-    (False, False)
+    (True, False)
     """
-    from lstm_sym.checker.equivalence import _SLACK  # the checker's own absolute slack
-
     x = abs(float(value))
-    return x < TINY and x > float(tolerance) + float(_SLACK) * max(1.0, x)
+    return 0 < x < TINY and x > float(tolerance)
 
 
 def scientific(value: str) -> tuple[str, int]:
