@@ -148,44 +148,68 @@ class Comparison:
     sentence: str
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six")
+
+
+def _words(count: int) -> str:
+    return _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+
+
+def weight_blocks(cell: Cell) -> tuple[str, ...]:
+    """The gates (or inputs) a cell has one weight block for, in the cell's order.
+
+    >>> weight_blocks(build_cell("gru"))
+    ('r', 'u', 'n')
+    """
+    return tuple(dict.fromkeys(str(prm.gate) for prm in cell.params))
+
+
+def _inputs(cell: Cell) -> str:
+    return ", ".join(eq.name for eq in cell.equations if eq.kind == "preactivation")
+
+
 def comparisons(spec: NetworkSpec) -> list[Comparison]:
     """Ratios the lecture talks about, at the same sizes and bias convention.
 
     >>> [str(c.ratio) for c in comparisons(NetworkSpec("gru"))]
     ['3', '3/4']
     """
-    mine = spec.cell().param_count()
+    mine_cell = spec.cell()
+    mine = mine_cell.param_count()
+    blocks = len(weight_blocks(mine_cell))
+
+    def other_cell(kind: str) -> Cell:
+        return NetworkSpec(kind, bias=spec.bias, convention=spec.convention).cell()
 
     def ratio_to(kind: str) -> sp.Expr:
-        other = NetworkSpec(kind, bias=spec.bias, convention=spec.convention).cell()
-        return sp.simplify(mine / other.param_count())
+        return sp.simplify(mine / other_cell(kind).param_count())
 
     out = []
     if spec.kind == "lecture":
         r = ratio_to("ffn")
         out.append(Comparison("ffn", r, f"{_times(r)} a feed-forward layer of the same width: "
-                              "each memory cell needs four inputs (z, z_i, z_f, z_o) where a "
-                              "neuron needs one."))
+                              f"each memory cell needs {_words(blocks)} inputs "
+                              f"({_inputs(mine_cell)}) where a neuron needs one."))
     if spec.kind == "gru" or (spec.kind == "lstm" and not spec.proj and spec.peephole == "none"):
         r = ratio_to("rnn")
-        blocks = {"lstm": "four", "gru": "three"}[spec.kind]
         out.append(Comparison("rnn", r, f"{_times(r)} a plain RNN layer of the same sizes: "
-                              f"{blocks} weight blocks where the plain layer has one."))
+                              f"{_words(blocks)} weight blocks where the plain layer has "
+                              f"{_words(len(weight_blocks(other_cell('rnn'))))}."))
     if spec.kind == "gru":
         r = ratio_to("lstm")
         fewer = 1 - r
         more = 1 / r - 1
+        lstm_blocks = len(weight_blocks(other_cell("lstm")))
         out.append(Comparison("lstm", r, (
             f"{r} of an LSTM of the same sizes: a GRU has {fewer} fewer parameters "
-            f"(three weight blocks instead of four), so an LSTM has {more} more. "
-            f"The lecture notes say \"1/3 fewer\"; that mixes up the two: it is {fewer} fewer.")))
+            f"({_words(blocks)} weight blocks instead of {_words(lstm_blocks)}), so an LSTM "
+            f"has {more} more. The lecture notes say \"{more} fewer\"; that mixes up the two: "
+            f"it is {fewer} fewer.")))
     if spec.kind == "lstm" and not spec.proj and spec.peephole == "none":
-        r = sp.simplify(
-            NetworkSpec("gru", bias=spec.bias, convention=spec.convention).cell().param_count()
-            / mine)
+        r = sp.simplify(other_cell("gru").param_count() / mine)
         out.append(Comparison("gru", 1 / r, (
-            f"A GRU of the same sizes has {r} of these: {1 - r} fewer, not the 1/3 the lecture "
-            f"notes give (an LSTM has {1 / r - 1} more than a GRU).")))
+            f"A GRU of the same sizes has {r} of these: {1 - r} fewer, not the {1 / r - 1} the "
+            f"lecture notes give (an LSTM has {1 / r - 1} more than a GRU).")))
     return out
 
 

@@ -41,7 +41,7 @@ def _lecture_model() -> Model:
 
 
 EXAMPLES = {
-    "lecture-memory": ("Memory puzzle: x2 = 1 writes x1, x2 = −1 resets, x3 = 1 reads",
+    "lecture-memory": ("Memory puzzle: x2 = 1 adds x1 to the memory, x2 = −1 resets, x3 = 1 reads",
                        _columns([1, 3, 2, 4, 2, 1, 3, 6, 1],
                                 [0, 1, 0, 1, 0, 0, -1, 1, 0],
                                 [0, 0, 0, 0, 0, 1, 0, 0, 1])),
