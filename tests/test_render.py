@@ -177,10 +177,32 @@ def test_every_ui_word_is_used():
 
 def test_trace_svg_is_deterministic(sheets):
     plot = next(s.plot for s in sheets["solutions"].sections if s.plot)
-    args = (("A", "B"), "time $t$", ("v", "g"))
-    first = trace_svg(plot, *args)
-    assert first == trace_svg(plot, *args)
+    first = trace_svg(plot, "time $t$")
+    assert first == trace_svg(plot, "time $t$")
     assert b"<dc:date>" not in first and first.startswith(b"<?xml")
+
+
+def test_plot_panels_follow_the_series_not_a_cell(sheets):
+    """One panel per series, named by the series' labels, drawn as steps with markers:
+    a GRU's h, r, u get three panels; no series name is typed in the picture code."""
+    from lstm_sym.handouts import pictures
+    from lstm_sym.handouts.content import Section, TracePlot, Worksheet
+
+    plot = TracePlot((1, 2, 3), {"h": (0.5, -1.0, 1.0), "r": (1.0, 0.0, 1.0),
+                                 "u": (0.0, 0.0, 1.0)},
+                     {"h": "state $h$", "r": "reset gate", "u": "update gate"})
+    ws = Worksheet("GRU", "en", "solutions", (Section("trace", "T", plot=plot),))
+    tex = render(ws, "tex")
+    assert tex.count("\\begin{axis}") == 3 and tex.count("const plot mark mid") == 3
+    for label in ("title={state $h$}", "title={reset gate}", "title={update gate}"):
+        assert label in tex
+    assert "ymin=-0.1,ymax=1.1" in tex  # a gate's panel spans 0..1
+    svg = trace_svg(plot, "t")
+    assert svg.count(b'id="axes_') == 3
+    code = Path(pictures.__file__).read_text() + (builtin_templates() / "latex" /
+                                                  "plot.tex.j2").read_text()
+    for names in ('"c", "y"', '"i", "f"', '"f", "o"', '"c": ', '"i": ', "plot.gates"):
+        assert names not in code  # the lecture's series, as the old panels listed them
 
 
 def test_rendering_is_deterministic(sheets):

@@ -298,8 +298,7 @@ def write_plots(folder: Path, ws: Worksheet) -> list[Path]:
     for section in ws.sections:
         if section.plot is None:
             continue
-        svg = trace_svg(section.plot, (words["plot.memory_output"], words["plot.gates"]),
-                        words["plot.time"], (words["plot.value"], words["plot.gate_value"]))
+        svg = trace_svg(section.plot, words["plot.time"])
         written.append(write_bytes(folder / plot_file_name(ws, section), svg))
     return written
 

@@ -11,6 +11,7 @@ nothing about a cell is named.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from lstm_sym.handouts.content import Item, Section, Table, TableCell, Worksheet
@@ -44,15 +45,19 @@ class Group:
 
 
 def table_questions(ws: Worksheet) -> set[str]:
-    """Ids of the questions answered in a table box.
+    """Ids of the questions answered in one table box each. A question whose answer
+    spans several cells (a list down a column) is listed as a question of its own.
 
     >>> from lstm_sym.handouts.content import Section
-    >>> t = Table(("t", "c"), ((TableCell("1"), TableCell("3", question="q")),))
+    >>> t = Table(("t", "c"), ((TableCell("1"), TableCell("3", question="q")),
+    ...     (TableCell("2"), TableCell("3", question="list")),
+    ...     (TableCell("3"), TableCell("4", question="list"))))
     >>> table_questions(Worksheet("W", "en", "solutions", (Section("s", "S", table=t),)))
     {'q'}
     """
-    return {cell.question for section in ws.sections if section.table
-            for row in section.table.rows for cell in row if cell.question}
+    seen = Counter(cell.question for section in ws.sections if section.table
+                   for row in section.table.rows for cell in row if cell.question)
+    return {qid for qid, count in seen.items() if count == 1}
 
 
 def question_numbers(ws: Worksheet) -> dict[str, int]:
@@ -84,44 +89,29 @@ def box_numbers(ws: Worksheet) -> dict[str, int]:
     {'t2.a': 1, 't2.b': 2}
     """
     worked = {item.id for section in ws.sections for item in section.items if item.worked}
+    boxed = table_questions(ws)
     ids = [cell.question for section in ws.sections if section.table
            for row in section.table.rows for cell in row
-           if cell.question and cell.question not in worked]
+           if cell.question in boxed and cell.question not in worked]
     return {qid: n for n, qid in enumerate(dict.fromkeys(ids), start=1)}
 
 
-def groups(section: Section) -> list[Group]:
-    """The table-answered questions of a section, one group per table row.
+def groups(section: Section, boxed: set[str]) -> list[Group]:
+    """The questions of a section answered in one table box each, grouped by row.
 
     >>> t = Table(("t", "a"), ((TableCell("1"), TableCell("3", question="x")),))
-    >>> [g.label for g in groups(Section("s", "S", items=(Item("x", "p", "number"),), table=t))]
+    >>> [g.label for g in groups(Section("s", "S", items=(Item("x", "p", "number"),), table=t),
+    ...                          {"x"})]
     ['1']
-    >>> t = Table(("t", "c"), ((TableCell("1"), TableCell("3", question="c")),
-    ...                        (TableCell("2"), TableCell("7", question="c"))))
-    >>> [(g.label, len(g.items)) for g in groups(Section("s", "S", items=(Item("c", "p", "vector"),),
-    ...                                                  table=t))]
-    [('1, \\\\ldots, 2', 1)]
     """
     if section.table is None:
         return []
-    by_id = {item.id: item for item in section.items}
-    rows_of: dict[str, list[str]] = {}  # question -> the labels of the rows it answers
-    for row in section.table.rows:
-        for c in row:
-            if c.question in by_id:
-                rows_of.setdefault(c.question, []).append(row[0].text if row else "")
+    by_id = {item.id: item for item in section.items if item.id in boxed}
     out = []
     for row in section.table.rows:
-        items = tuple(dict.fromkeys(by_id[c.question] for c in row if c.question in by_id
-                                    and len(rows_of[c.question]) == 1))
+        items = tuple(by_id[c.question] for c in row if c.question in by_id)
         if items:
             out.append(Group(row[0].text if row else "", items))
-    # A question the whole table answers (a list over all steps, as in the memory puzzle)
-    # is explained once, after the rows, not once per row.
-    whole = tuple(by_id[q] for q, labels in rows_of.items() if len(labels) > 1)
-    if whole:
-        labels = rows_of[whole[0].id]
-        out.append(Group(rf"{labels[0]}, \ldots, {labels[-1]}", whole))
     return out
 
 

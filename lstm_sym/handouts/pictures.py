@@ -15,16 +15,11 @@ from collections.abc import Sequence
 
 from lstm_sym.handouts.content import TracePlot
 
-# Series drawn in each panel of the trace plot, in legend order.
-MEMORY_SERIES = ("c", "y")
-GATE_SERIES = ("i", "f", "o")
-SERIES_STYLE = {  # colour-blind-safe (Okabe–Ito) and distinct in grey print by marker
-    "c": ("#0072B2", "o", "-"),
-    "y": ("#D55E00", "s", "--"),
-    "i": ("#009E73", "^", "-"),
-    "f": ("#CC79A7", "v", "--"),
-    "o": ("#E69F00", "D", ":"),
-}
+# One small panel per series, in the plot's order (the cell's states, output and gates,
+# as the exercises list them): series never hide each other, whatever the cell.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+MARKERS = ("o", "s", "^", "v", "D", "P", "X")  # colour-blind-safe (Okabe–Ito) + a marker each
+PANELS_PER_ROW = 5
 
 _GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
@@ -152,55 +147,76 @@ def coordinates(t: Sequence[int], values: Sequence[float]) -> str:
     return " ".join(f"({x},{number(v)})" for x, v in zip(t, values))
 
 
-def trace_svg(plot: TracePlot, titles: tuple[str, str], xlabel: str, ylabels: tuple[str, str],
-              ) -> bytes:
-    """The trace as an SVG: memory and output on the left, the three gates on the right.
+def panel_range(values: Sequence[float]) -> tuple[float, float]:
+    """The y range of one series' panel: 0 to 1 for a gate-like series (all values in
+    [0, 1]), else the values' range with a margin (and 0 in it).
 
-    `titles`, `xlabel`, `ylabels` and the series labels are prose with ``$…$`` math,
-    shown as plain text. Same input, same bytes.
+    >>> panel_range([1.0, 0.0, 1.0]), panel_range([3.0, 7.0, 7.0])
+    ((-0.1, 1.1), (-0.7, 7.7))
+    """
+    low, high = min(min(values), 0.0), max(values)
+    if low >= 0 and high <= 1:
+        return (-0.1, 1.1)
+    pad = 0.1 * (high - low or 1)
+    return (round(low - pad, 6), round(high + pad, 6))
 
-    >>> svg = trace_svg(TracePlot((1, 2), {"c": (3.0, 7.0), "i": (1.0, 0.0)},
-    ...                 {"c": "memory c", "i": "input gate"}), ("A", "B"), "t", ("v", "g"))
-    >>> svg.startswith(b"<?xml") and svg == trace_svg(TracePlot((1, 2), {"c": (3.0, 7.0),
-    ...     "i": (1.0, 0.0)}, {"c": "memory c", "i": "input gate"}), ("A", "B"), "t", ("v", "g"))
+
+def series_style(k: int) -> tuple[str, str]:
+    """Colour and marker of the k-th series.
+
+    >>> series_style(0), series_style(7)
+    (('#0072B2', 'o'), ('#0072B2', 'o'))
+    """
+    return PALETTE[k % len(PALETTE)], MARKERS[k % len(MARKERS)]
+
+
+def trace_svg(plot: TracePlot, xlabel: str) -> bytes:
+    """The trace as an SVG: one small panel per series, each value a marker on a step
+    (the state holds between time steps; nothing is interpolated).
+
+    `xlabel` and the series labels are prose with ``$…$`` math, shown as plain text.
+    Same input, same bytes.
+
+    >>> plot = TracePlot((1, 2), {"s": (3.0, 7.0), "g": (1.0, 0.0)},
+    ...                  {"s": "state $s$", "g": "a gate"})
+    >>> svg = trace_svg(plot, "t")
+    >>> svg.startswith(b"<?xml") and svg == trace_svg(plot, "t")
     True
     """
     # A bare Figure draws without pyplot or a GUI backend (no global state touched).
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    titles = tuple(plain_label(t) for t in titles)
-    ylabels = tuple(plain_label(t) for t in ylabels)
     xlabel = plain_label(xlabel)
-    labels = {name: plain_label(text) for name, text in plot.labels.items()}
-    cjk = any(ord(ch) > 0x2E80 for text in (*labels.values(), *titles, xlabel, *ylabels)
-              for ch in text)
+    names = list(plot.series)
+    labels = {name: plain_label(plot.labels.get(name, name)) for name in names}
+    cjk = any(ord(ch) > 0x2E80 for text in (*labels.values(), xlabel) for ch in text)
     rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": 9,
           "axes.spines.top": False, "axes.spines.right": False}
     if cjk:  # DejaVu has no CJK; fall back through Noto CJK when it is installed
         rc["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC",
                              "Droid Sans Fallback"]
+    columns = min(PANELS_PER_ROW, max(1, len(names)))
+    rows = -(-len(names) // columns) if names else 1
     with rc_context(rc):
-        fig = Figure(figsize=(7.2, 3.1))
-        axes = fig.subplots(1, 2)
-        panels = ((MEMORY_SERIES, None), (GATE_SERIES, (-0.05, 1.05)))
-        for ax, title, ylabel, (names, ylim) in zip(axes, titles, ylabels, panels):
-            for name in names:
-                if name not in plot.series:
-                    continue
-                colour, marker, line = SERIES_STYLE[name]
-                ax.plot(plot.t, plot.series[name], color=colour, marker=marker, linestyle=line,
-                        linewidth=1.6, markersize=5, label=labels.get(name, name))
-            ax.set_title(title, fontsize=10)
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel(ylabel)
+        fig = Figure(figsize=(7.2, 1.9 * rows + 0.3))
+        axes = fig.subplots(rows, columns, squeeze=False)
+        for k, ax in enumerate(axes.flat):
+            if k >= len(names):
+                ax.set_visible(False)
+                continue
+            name = names[k]
+            values = plot.series[name]
+            colour, marker = series_style(k)
+            ax.step(plot.t, values, where="mid", color=colour, linewidth=1.2, alpha=0.55)
+            ax.plot(plot.t, values, color=colour, marker=marker, linestyle="none",
+                    markersize=5)
+            ax.set_title(labels[name], fontsize=9)
             ax.set_xticks(list(plot.t))
+            ax.set_ylim(*panel_range(values))
             ax.grid(True, color="#dddddd", linewidth=0.6)
-            if ylim:
-                ax.set_ylim(*ylim)
-            if ax.get_legend_handles_labels()[0]:
-                ax.legend(frameon=False, fontsize=8, loc="upper center",  # below: no overlap
-                          bbox_to_anchor=(0.5, -0.2), ncol=3, handlelength=2.2)
+            if k // columns == rows - 1:
+                ax.set_xlabel(xlabel)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})

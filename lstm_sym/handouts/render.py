@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from lstm_sym.handouts import layout
 from lstm_sym.handouts.content import Section, Step, Worksheet
-from lstm_sym.handouts.pictures import coordinates, latex_to_text
+from lstm_sym.handouts.pictures import coordinates, latex_to_text, panel_range, series_style
 from lstm_sym.i18n import catalogue
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
@@ -317,6 +317,9 @@ FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
            "headcell": md_head_cell},
 }
 ESCAPE = {"tex": tex_escape, "md": md_escape}
+# matplotlib's markers (pictures.MARKERS) as pgfplots draws them
+PGF_MARKS = {"o": "*", "s": "square*", "^": "triangle*", "v": "diamond*", "D": "pentagon*",
+             "P": "+", "X": "x"}
 
 
 @lru_cache(maxsize=16)
@@ -341,6 +344,10 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
     env.filters["coords"] = lambda t, values: Markup(coordinates(t, values))
+    env.filters["xcolor"] = lambda rgb: Markup("{rgb,255:red,%d;green,%d;blue,%d}" % tuple(
+        int(rgb[k:k + 2], 16) for k in (1, 3, 5)))
+    env.filters["pgfmark"] = lambda marker: Markup(PGF_MARKS[marker])
+    env.globals.update(series_style=series_style, panel_range=panel_range)
     env.filters["plain"] = latex_to_text
     env.filters["mermaid"] = mermaid_text
     env.filters["step_value"] = step_value
@@ -417,7 +424,8 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
         "ws": ws, "L": words, "fmt": fmt, "form": form,
         "sections": [section for section in ws.sections if _has_content(section)],
         "numbers": layout.question_numbers(ws), "boxes": layout.box_numbers(ws),
-        "table_questions": in_table, "groups": layout.groups,
+        "table_questions": in_table,
+        "groups": lambda section: layout.groups(section, in_table),
         "grid": lambda table: layout.transposed(table) if layout.turn(table) else table,
         "points": lambda section: layout.points_of(section, in_table),
         "total_points": layout.total_points(ws), "minutes": layout.minutes(ws),
