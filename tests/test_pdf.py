@@ -100,8 +100,8 @@ def test_hostile_names_print_literally_and_read_nothing(compiled):
 @needs_tex
 def test_sheets_show_their_pictures(compiled):
     out, _ = compiled
-    for lang, words, plot in (("en", ("forget gate", "memory cell"), "Memory and output"),
-                              ("zh", ("遗忘门", "记忆元"), "记忆元与输出")):
+    for lang, words, plot in (("en", ("forget gate", "memory cell"), "time step"),
+                              ("zh", ("遗忘门", "记忆元"), "时间步")):
         name = "en-nasty" if lang == "en" else "zh-plain"
         solutions = _text(out / f"{name}-solutions.pdf")
         worksheet = _text(out / f"{name}-worksheet.pdf")

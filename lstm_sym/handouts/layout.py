@@ -11,6 +11,7 @@ nothing about a cell is named.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -192,6 +193,38 @@ def goals(ws: Worksheet) -> list[str]:
     return [name for name, covers in GOALS if families & set(covers)]
 
 
+PAIR_WIDTH = 52  # characters of an equation row (no braces, \left, \right) set two per line
+
+
+def equation_rows(math: str) -> list[str]:
+    r"""The rows of an aligned block (``a &= b \\ c &= d``).
+
+    >>> equation_rows(r"z &= x \\ y &= 2 \\[4pt] w &= 3")
+    ['z &= x', 'y &= 2', 'w &= 3']
+    """
+    return [row.strip() for row in re.split(r"\\\\(?:\[[^]]*\])?", math) if row.strip()]
+
+
+def side_by_side(math: str) -> str:
+    r"""An aligned block with its rows set two per line when every row is short (the
+    cell's equations), as it is otherwise.
+
+    >>> print(side_by_side(r"a &= 1 \\ b &= 2 \\ c &= 3"))
+    a &= 1 & b &= 2 \\ c &= 3
+    >>> side_by_side(r"a &= \begin{bmatrix} 1 \end{bmatrix}")
+    'a &= \\begin{bmatrix} 1 \\end{bmatrix}'
+    """
+    rows = equation_rows(math)
+    def width(row: str) -> int:
+        return len(re.sub(r"\\(?:left|right)|[{}]", "", row))
+
+    if len(rows) < 3 or any(width(r) > PAIR_WIDTH or "matrix" in r or r.count("&") != 1
+                            for r in rows):
+        return math
+    pairs = [" & ".join(rows[k:k + 2]) for k in range(0, len(rows), 2)]
+    return r" \\ ".join(pairs)
+
+
 def lines(text: str) -> int:
     """Printed lines a paragraph of prose takes, roughly."""
     return max(1, math.ceil(len(text) / CHARS_PER_LINE))
@@ -204,6 +237,17 @@ def working_lines(item: Item) -> int:
     (2, 0)
     """
     return 0 if item.choices else WORKING_LINES.get(item.kind, 0)
+
+
+def inline_answer(item: Item, in_table: set[str]) -> bool:
+    """Whether the question's answer box sits at the end of its prompt: an open question
+    with no working space, not answered in a table.
+
+    >>> inline_answer(Item("a", "p", "number"), set()), inline_answer(Item("b", "p", "expression"), set())
+    (True, False)
+    """
+    return (not item.answer and not item.choices and item.id not in in_table
+            and working_lines(item) == 0)
 
 
 def item_room(item: Item, in_table: set[str]) -> float:
@@ -220,6 +264,8 @@ def item_room(item: Item, in_table: set[str]) -> float:
     need += min(steps, 8)
     if item.answer:
         need += 2
+    elif inline_answer(item, in_table):
+        need += 1.5
     elif item.id not in in_table and not item.choices:
         need += 2.5 + BASELINES_PER_LINE * working_lines(item)
     return round(need, 1)
@@ -230,11 +276,13 @@ def section_room(section: Section, in_table: set[str] = frozenset()) -> float:
     after: the whole table, or the first question (a heading never ends a page alone).
 
     >>> section_room(Section("s", "S", intro="x", items=(Item("a", "p", "number"),)))
-    8.5
+    7.5
     """
     need = 3.0 + (lines(section.intro) if section.intro else 0)
-    if section.diagram is not None or section.math:
+    if section.diagram is not None:
         return need + 4
+    if section.math:
+        return need + 1.6 * len(equation_rows(side_by_side(section.math))) + 4
     if section.table is not None:
         rows = len(section.table.header) - 1 if turn(section.table) else len(section.table.rows)
         return need + 2.0 * (rows + 1) + 2

@@ -322,6 +322,16 @@ PGF_MARKS = {"o": "*", "s": "square*", "^": "triangle*", "v": "diamond*", "D": "
              "P": "+", "X": "x"}
 
 
+def xcolor(rgb: str) -> str:
+    """A ``#rrggbb`` colour as xcolor's inline syntax.
+
+    >>> xcolor("#0072B2")
+    '{rgb,255:red,0;green,114;blue,178}'
+    """
+    red, green, blue = (int(rgb[k:k + 2], 16) for k in (1, 3, 5))
+    return f"{{rgb,255:red,{red};green,{green};blue,{blue}}}"
+
+
 @lru_cache(maxsize=16)
 def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     """The Jinja environment of a format (``md`` or ``tex``), cached: templates are
@@ -344,11 +354,11 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
     env.filters["coords"] = lambda t, values: Markup(coordinates(t, values))
-    env.filters["xcolor"] = lambda rgb: Markup("{rgb,255:red,%d;green,%d;blue,%d}" % tuple(
-        int(rgb[k:k + 2], 16) for k in (1, 3, 5)))
+    env.filters["xcolor"] = lambda rgb: Markup(xcolor(rgb))
     env.filters["pgfmark"] = lambda marker: Markup(PGF_MARKS[marker])
     env.globals.update(series_style=series_style, panel_range=panel_range)
     env.filters["plain"] = latex_to_text
+    env.filters["side_by_side"] = layout.side_by_side
     env.filters["mermaid"] = mermaid_text
     env.filters["step_value"] = step_value
     env.tests["chosen"] = is_chosen
@@ -433,6 +443,7 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
         "item_room": lambda item: layout.item_room(item, in_table),
         "section_room": lambda section: layout.section_room(section, in_table),
         "working_lines": layout.working_lines,
+        "inline_answer": lambda item: layout.inline_answer(item, in_table),
         "edition_label": words[f"edition.{ws.edition}"],
         "plot_file": lambda section: plot_file_name(ws, section),
         **(extra or {}),
