@@ -3,7 +3,9 @@
 * numbers: **NumAbsolute** (``abs``), **NumRelative** (``rel``) and
   **NumSigFigs** (``sigfigs``); a value passes if it meets any tolerance that
   is set, and always if it equals the target to 30 significant digits (a relative
-  test: tiny values such as 1e-45 and 9e-45 are not equal). ``sigfigs_strict`` also
+  test: tiny values such as 1e-45 and 9e-45 are not equal). N significant figures means
+  equal when both are rounded to N figures, or closer to the target than half a unit in
+  its N-th figure (9.8 is 10 to two figures), which agrees with STACK's fixtures. ``sigfigs_strict`` also
   asks that the answer be written with that many significant figures, as STACK's
   NumSigFigs does (see :func:`written_sigfigs`).
 * integers: exact equality of rationals (``4*10``, ``40.0`` and ``80/2`` are 40).
@@ -159,7 +161,15 @@ def within_tolerance(value: Real, target: Real, tolerance: Tolerance) -> bool:
     if tolerance.rel and distance <= to_real(tolerance.rel) * abs(target) + noise:
         return True
     if tolerance.sigfigs:
-        return round_sigfigs(value, tolerance.sigfigs) == round_sigfigs(target, tolerance.sigfigs)
+        # N figures (as STACK's NumSigFigs judges them): the same when both are rounded
+        # (half away from zero), or closer than half a unit in the target's N-th figure,
+        # so 9.8 is 10 to two figures while 9.5 is not.
+        figures = tolerance.sigfigs
+        if round_sigfigs(value, figures) == round_sigfigs(target, figures):
+            return True
+        if target:
+            exponent = int(CTX.floor(CTX.log10(abs(target)))) - figures + 1
+            return distance < CTX.mpf(10) ** exponent / 2 - noise
     return False
 
 

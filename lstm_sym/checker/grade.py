@@ -25,7 +25,7 @@ from lstm_sym.checker.equivalence import (
     written_sigfigs,
 )
 from lstm_sym.checker.feedback import join, message
-from lstm_sym.checker.nodes import Node, to_text
+from lstm_sym.checker.nodes import Node, is_constant, to_text
 from lstm_sym.checker.numeric import (
     Evaluator,
     Real,
@@ -33,6 +33,7 @@ from lstm_sym.checker.numeric import (
     Undefined,
     close,
     compile_node,
+    exact_value,
     to_real,
 )
 from lstm_sym.checker.parse import ParseError, parse_answer
@@ -169,8 +170,8 @@ class _Grader:
     def sigfigs_problem(self, node: Node) -> str | None:
         """Why the answer is not written with the required significant figures, if it is not."""
         want = self.q.tolerance.sigfigs
-        literal = node[1] if node[0] == "neg" else node
-        shown = written_sigfigs(literal[2]) if literal[0] == "num" else None
+        literal = _mantissa(node[1] if node[0] == "neg" else node)
+        shown = written_sigfigs(literal[2]) if literal is not None else None
         if shown is None:
             return self.say("sigfigs_not_decimal", want=want)
         if not shown[0] <= want <= shown[1]:
@@ -196,6 +197,8 @@ class _Grader:
     def grade_expression(self) -> Verdict | Pending:
         node = parse_answer(self.answer, self.q.names)
         parsed = to_text(node)
+        if is_constant(node):
+            compile_node(node)({}, {})  # 1/0 has no value at all: unreadable, not "wrong"
         unknown = None
         outcomes = []
         for target in self.q.correct:
@@ -327,6 +330,20 @@ class _Grader:
             if misconception.target == index:
                 return self.mistaken(misconception, parsed)
         return self.wrong(self.say("incorrect_choice"), parsed)
+
+
+def _mantissa(node: Node) -> Node | None:
+    """The written number of a decimal answer: ``1.38``, or the 1.38 of ``1.38*10^-1``."""
+    if node[0] == "num":
+        return node
+    if node[0] == "prod" and len(node[1]) == 2 and node[1][1][0] == "*":
+        first, power = node[1][0][1], node[1][1][1]
+        first = first[1] if first[0] == "neg" else first
+        if first[0] == "num" and power[0] == "pow" and power[1][0] == "num" \
+                and power[1][1] == 10 and exact_value(power[2]) is not None \
+                and exact_value(power[2]).denominator == 1:
+            return first
+    return None
 
 
 def grade(question: CompiledQuestion, answer: str, lang: str = "en",

@@ -22,8 +22,8 @@ from typing import Any
 
 from lstm_sym.checker.equivalence import ExpressionTarget, Tolerance
 from lstm_sym.checker.feedback import key_message
-from lstm_sym.checker.nodes import Node, functions_of, variables_of
-from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined, to_real
+from lstm_sym.checker.nodes import Node, functions_of, is_constant, variables_of
+from lstm_sym.checker.numeric import Sampler, TooComplex, Undefined, compile_node, to_real
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
 from lstm_sym.checker.readers import (
     as_integer,
@@ -190,7 +190,10 @@ def _read_key_value(
             raise ValueError(f"{text!r} is not an integer")
         return Fraction(value)
     if kind == "expression":
-        return parse_answer(text, names)
+        node = parse_answer(text, names)
+        if is_constant(node):
+            compile_node(node)({}, {})  # a constant without a value (1/0) is a broken key
+        return node
     if kind == "vector":
         entries = [entry for entry, _ in split_vector(text)]
         if symbolic:
