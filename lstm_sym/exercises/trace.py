@@ -47,6 +47,7 @@ from lstm_sym.exercises.variant import (
     make_model,
     saturated_backend,
 )
+from lstm_sym.model.notation import Act
 from lstm_sym.model.printing import Equations
 from lstm_sym.numeric.run import run
 
@@ -240,7 +241,8 @@ def _question(v: Variant, parts: Anatomy, q: Quantity, t: int, box: int | None,
     prompt = (T("ex.trace.q.worked", t=t, name=q.tex) if box is None
               else T("ex.trace.q.box" if v.ideal else "ex.trace.q.box_sig", t=t, name=q.tex,
                      box=box, digits=DIGITS))
-    math = f"{q.tex} = {_formula(v, q)} = {display}"
+    numbers = _substituted(v, q, t)
+    math = f"{q.tex} = {_formula(v, q)} = " + (f"{numbers} = " if numbers else "") + display
     if q.argument is not None and v.ideal:  # σ(90) = 1 − 8.2·10⁻⁴⁰ ≈ 1: the idealisation shown
         pre = v.answer_rows()[t - 1][q.argument]
         math = (f"{q.tex} = {_apply_tex(q, _tex_values(pre, tex_number))} = "
@@ -254,10 +256,67 @@ def _question(v: Variant, parts: Anatomy, q: Quantity, t: int, box: int | None,
                     accept=accept, worked=worked, solution=solution, misconceptions=mcs)
 
 
-@lru_cache(maxsize=32)
-def _formulas(cell) -> dict[str, str]:
-    eqs = Equations.of(cell, compact=False)
+@lru_cache(maxsize=64)
+def _formulas(cell, scalar: bool) -> dict[str, str]:
+    eqs = Equations.of(cell, compact=False, scalar=scalar)
     return {eq.name: rhs for eq, (_, rhs) in zip(eqs.items, eqs.latex_rows())}
+
+
+def _substituted(v: Variant, q: Quantity, t: int) -> str | None:
+    """The equation with this step's numbers put in (one hidden unit), e.g. for the
+    lecture's z_i at step 1: ``100 \\cdot 1 - 10``; None where it says nothing more."""
+    if v.model.sizes["hidden"] != 1 or q.argument is not None:
+        return None
+    cell = v.model.cell
+    row = v.answer_rows()[t - 1]
+    fmt = tex_number if v.ideal else sig_tex
+    known: dict[str, Any] = {p.name: np.ravel(np.array(v.weights[p.name], dtype=object))
+                             for p in cell.params}
+    known[cell.input.name] = v.inputs[t - 1]
+    for st in cell.states:
+        known[st.prev.name] = row[f"{st.name}_prev"]
+    for other in anatomy(cell).quantities:
+        known[other.equation] = row[other.name]
+    text = _numbers(cell.equation(q.equation).rhs, known, fmt)
+    return None if text in (fmt(row[q.name][0]),) else text
+
+
+def _factor(text: str) -> str:
+    return f"({text})" if text.startswith("-") or " " in text else text
+
+
+def _numbers(expr: sp.Basic, known: dict[str, Any], fmt) -> str:
+    """An equation's right-hand side with numbers for symbols (scalar, hidden size 1)."""
+    if isinstance(expr, sp.MatrixSymbol):
+        return fmt(known[expr.name][0])
+    if isinstance(expr, sp.OneMatrix):
+        return "1"
+    if isinstance(expr, Act):
+        inner = _numbers(expr.arg, known, fmt)
+        head = {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(expr.fname)
+        return f"{head}({inner})" if head else inner
+    if isinstance(expr, sp.HadamardProduct):
+        return r" \cdot ".join(_factor(_numbers(a, known, fmt)) for a in expr.args)
+    if isinstance(expr, sp.MatMul):
+        mats = [a for a in expr.args if isinstance(a, sp.MatrixExpr)]
+        coeff = sp.Mul(*[a for a in expr.args if not isinstance(a, sp.MatrixExpr)])
+        if len(mats) == 2 and isinstance(mats[0], sp.MatrixSymbol) and mats[0].name in known \
+                and isinstance(mats[1], sp.MatrixSymbol):
+            terms = [(w, x) for w, x in zip(known[mats[0].name], known[mats[1].name]) if w != 0]
+            text = " + ".join(fmt(x) if w == 1 else f"{_factor(fmt(w))} \\cdot {_factor(fmt(x))}"
+                              for w, x in terms) or "0"
+        else:
+            text = r" \cdot ".join(_factor(_numbers(a, known, fmt)) for a in mats)
+        return text if coeff == 1 else f"-{_factor(text)}" if coeff == -1 else \
+            f"{coeff} \\cdot {_factor(text)}"
+    if isinstance(expr, sp.MatAdd):
+        parts = [_numbers(a, known, fmt) for a in expr.args]
+        parts = [p for p in parts if p != "0"] or ["0"]
+        out = parts[0]
+        for part in parts[1:]:
+            out += f" - {part[1:]}" if part.startswith("-") else f" + {part}"
+        return out
+    raise TypeError(f"no numbers for {type(expr).__name__}")
 
 
 def _apply_tex(q: Quantity, arg: str) -> str:
@@ -266,7 +325,7 @@ def _apply_tex(q: Quantity, arg: str) -> str:
 
 
 def _formula(v: Variant, q: Quantity) -> str:
-    return _formulas(v.model.cell)[q.equation]
+    return _formulas(v.model.cell, v.model.sizes["hidden"] == 1)[q.equation]
 
 
 def _explanation(v: Variant, parts: Anatomy, t: int) -> Text:
