@@ -98,13 +98,26 @@ def _run(exercise_json: str, field: str) -> _Run | None:
                 reads)
 
 
-def _context(key: Mapping[str, Any], family: str) -> _Run | None:
-    exercise = key.get("exercise")
-    if not isinstance(exercise, Mapping) or family not in RUNS:
-        return None
-    return _run(json.dumps(exercise, sort_keys=True), RUNS[family])
+_EXERCISES: dict[int, tuple[Mapping, str]] = {}
 
 
+def _exercise_json(exercise: Mapping) -> str:
+    """The exercise block as canonical JSON, made once per block a grading run passes."""
+    known = _EXERCISES.get(id(exercise))
+    if known is None or known[0] is not exercise:
+        if len(_EXERCISES) > 1024:
+            _EXERCISES.clear()
+        known = _EXERCISES[id(exercise)] = (exercise, json.dumps(exercise, sort_keys=True))
+    return known[1]
+
+
+def _step_of(rest: str) -> int | None:
+    """The step of ``t3.c`` (None if it is not a trace id)."""
+    step = rest.partition(".")[0]
+    return int(step[1:]) if step.startswith("t") and step[1:].isdigit() else None
+
+
+@lru_cache(maxsize=4096)
 def _read_number(text: str) -> tuple[Real, str] | None:
     try:
         value, node = read_real(text, Names())
@@ -182,6 +195,31 @@ def _used(run: _Run, name: str, t: int, given: Mapping[tuple[int, str], Any]
     return out
 
 
+class _Student:
+    """One student's values for one run, and the steps recomputed from them (each once:
+    a value computed in a step does not depend on the student's own value of it, which
+    only replaces it for what comes later)."""
+
+    def __init__(self, run: _Run, given: dict) -> None:
+        self.run = run
+        self.given = given
+        self.steps: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+
+    def value(self, mode: str, t: int, equation: str) -> tuple[Real, ...]:
+        if (mode, t) not in self.steps:
+            self.steps[(mode, t)] = _step_values(self.run, mode, t, self.given)
+        return _units(self.steps[(mode, t)][equation])
+
+
+@lru_cache(maxsize=64)
+def _student(exercise_json: str, family: str, answers: tuple[tuple[str, str], ...]
+             ) -> _Student | None:
+    run = _run(exercise_json, RUNS[family])
+    if run is None:
+        return None
+    return _Student(run, _student_values(run, family, dict(answers)))
+
+
 def _step_values(run: _Run, mode: str, t: int, given: Mapping[tuple[int, str], Any]
                  ) -> dict[str, np.ndarray]:
     """Every named value of step t, recomputed from the student's values in `given`."""
@@ -227,16 +265,22 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
     single cell of size one, or when the student gave nothing the question depends on.
     """
     family, _, rest = qid.partition(".")
+    exercise = key.get("exercise")
+    if not isinstance(exercise, Mapping) or family not in RUNS:
+        return None
+    relevant = tuple(sorted((q, a) for q, a in answers.items()
+                            if q.startswith(family + ".") and isinstance(a, str)))
     try:
-        run = _context(key, family)
+        student = _student(_exercise_json(exercise), family, relevant)
     except Exception:  # noqa: BLE001 - a key we cannot rerun is graded without carrying
         return None
-    if run is None or len(run.model.layers) != 1:
+    if student is None or len(student.run.model.layers) != 1:
         return None
-    # A trace answer never depends on itself; a memory vector's entries depend on its
-    # other entries (excluded entry by entry below).
-    others = {q: a for q, a in answers.items() if q != qid or family == "memory"}
-    given = _student_values(run, family, others)
+    run = student.run
+    # The answer's own value never counts as something it follows from.
+    own = qid.partition(".")[2].rpartition(".")[2] if family == "trace" else rest
+    skip = (_step_of(rest), run.names.get(own)) if family == "trace" else None
+    given = {k: v for k, v in student.given.items() if k != skip}
     if not given:
         return None
     if family == "trace":
@@ -249,7 +293,7 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
         used = _used(run, equation, t, given)
         if not used:
             return None
-        values = [_units(_step_values(run, mode, t, given)[equation]) for mode in MODES]
+        values = [student.value(mode, t, equation) for mode in MODES]
         described = tuple(_describe(run, used, given))
         if len(values[0]) == 1:
             return Carried(tuple(v[0] for v in values), described)
@@ -259,15 +303,13 @@ def carry_targets(key: Mapping[str, Any], qid: str, answers: Mapping[str, str]
     if rest not in run.names or run.model.sizes["hidden"] != 1:
         return None
     equation = run.names[rest]
-    # An entry is judged from the student's own other entries and other vectors, never from
+    # An entry is judged from the student's other entries and other vectors, never from
     # its own value in this answer.
-    own = {(t, eq) for (t, eq) in given if eq == equation}
     entries, entry_given = [], []
     for t in range(1, len(run.inputs) + 1):
-        context = {k: v for k, v in given.items() if k not in own or k[0] != t}
+        context = {k: v for k, v in given.items() if k != (t, equation)}
         used = _used(run, equation, t, context)
-        entries.append(tuple(_units(_step_values(run, mode, t, context)[equation])[0]
-                             for mode in MODES))
+        entries.append(tuple(student.value(mode, t, equation)[0] for mode in MODES))
         entry_given.append(tuple(_describe(run, used, context)))
     if not any(entry_given):
         return None
