@@ -34,6 +34,7 @@ BANDS = 10  # 0–10 %, …, 90–100 %
 MAX_REJECTED_ROWS = 500  # in the report; stderr lists them all
 MAX_MISTAKES = 15
 BAR = "█"
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Droid Sans Fallback")
 
 
 def md_text(text: str) -> str:
@@ -265,9 +266,11 @@ def histogram_svg(percents: Sequence[float], lang: str = "en") -> bytes:
     counts = score_bands(percents)
     rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": 9,
           "axes.spines.top": False, "axes.spines.right": False}
-    if lang == "zh":  # DejaVu has no CJK; fall back through Noto CJK when it is installed
-        rc["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC",
-                             "Droid Sans Fallback"]
+    if lang == "zh":  # DejaVu has no CJK; fall back through the CJK fonts that are installed
+        from matplotlib import font_manager
+
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        rc["font.family"] = ["DejaVu Sans", *(name for name in CJK_FONTS if name in installed)]
     width = 100 / BANDS
     with rc_context(rc):
         fig = Figure(figsize=(6.0, 2.8))
