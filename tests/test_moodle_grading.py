@@ -302,6 +302,19 @@ def test_no_sheet_only_wording(exports, name):
         assert not re.search(r"in box \d|填入第 \d", item.text), item.name
 
 
+@pytest.mark.parametrize("name", ("lecture", "gru", "class_zh"))
+def test_math_is_marked_up_everywhere(exports, name):
+    """Text, solutions, misconception feedback and hints show math in \\( \\): no raw
+    z_i or h_{t-1} and no "(1)/(3)" outside it (code names such as bias_ih may stay)."""
+    raw = re.compile(r"\b[A-Za-z]_(?:\{|[A-Za-z0-9]{1,2}\b)|\(\d+\)/\(\d+\)")
+    for item in exports[name][2]:
+        texts = [item.text, item.general_feedback, *item.hints]
+        texts += [fb for _, alts, _ in xml_import.boxes(item) for _, _, fb, _ in alts]
+        for text in texts:
+            outside = re.sub(r"\\\(.*?\\\)", " ", text, flags=re.DOTALL)
+            assert not raw.search(outside), (item.name, raw.search(outside).group(0))
+
+
 def test_questions_show_the_data_they_depend_on(exports):
     keys, _, imported = exports["class"]
     for item in imported:

@@ -251,9 +251,14 @@ def _box_kinds(q: Key, found: Sequence[Box]) -> set[str]:
     return kinds
 
 
-def _sigfigs(q: Key) -> int | None:
-    return (q.get("tolerance") or {}).get("sigfigs") or (4 if (q.get("tolerance") or {}).get("rel")
-                                                         else None)
+def mantissa_digits(tolerance: str) -> int:
+    """Significant figures a mantissa (1 ≤ a < 10) needs to land within `tolerance`:
+    rounding to d figures is off by at most 0.5·10^(1−d).
+
+    >>> mantissa_digits("0.00168892"), mantissa_digits("0.05")
+    (4, 2)
+    """
+    return max(1, math.ceil(1 - math.log10(2 * float(tolerance)))) if float(tolerance) > 0 else 6
 
 
 def _hints(questions: Sequence[Key]) -> Iterator[str]:
@@ -263,7 +268,21 @@ def _hints(questions: Sequence[Key]) -> Iterator[str]:
         if isinstance(tex, list) and all(isinstance(h, str) for h in tex):
             yield from (prose_html(h) for h in tex)
         else:
-            yield from (plain_html(h) for h in q.get("hints", []) if isinstance(h, str))
+            yield from (unicode_math_html(h) for h in q.get("hints", []) if isinstance(h, str))
+
+
+# A one-letter name with a short subscript (W_z, z_r, b_i) in plain text: math.
+_SUBSCRIPTED = re.compile(r"\b([A-Za-z])_([A-Za-z0-9]{1,2})\b")
+
+
+def unicode_math_html(text: str) -> str:
+    """Plain text whose equations are printed in Unicode (c′ = z·i + c·f, hₜ₋₁) as HTML,
+    its one-letter subscripted names as math.
+
+    >>> unicode_math_html("Its equation: z_r = W_r xₜ + b_r.")
+    '<p>Its equation: \\\\(z_{r}\\\\) = \\\\(W_{r}\\\\) xₜ + \\\\(b_{r}\\\\).</p>'
+    """
+    return _SUBSCRIPTED.sub(r"\\(\1_{\2}\\)", plain_html(text))
 
 
 def _standalone(box: Box, name: str, text: str, feedback: str, grade: Fraction,
@@ -293,8 +312,10 @@ def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQu
     for q, bs in found:
         prompt = _CLOZE_SYNTAX.sub("&#123;", _prompt(q, rich, lang))
         kinds |= _box_kinds(q, bs)
-        if any(b.part.form == "mantissa" for b in bs):
-            digits = _sigfigs(q)
+        for b in bs:
+            if b.part.form == "mantissa":
+                need = mantissa_digits(b.alternatives[0].tolerance or "0")
+                digits = max(digits or 0, need)
         rendered = _vector_blanks(bs, weights) if q["kind"] == "vector" else \
             " × 10^ ".join(_blank(b, next(weights)) for b in bs)
         paragraphs.append(prompt[:-len("</p>")] + " " + rendered + "</p>")
