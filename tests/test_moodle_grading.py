@@ -271,11 +271,13 @@ def test_tolerances_round_outward(exports):
 
 @pytest.mark.parametrize("rule", RULES)
 def test_significant_figures_accept_what_rounds_the_same(exports, rule):
-    """`check` compares roundings (half up): 0.0001225 rounds to 0.000123, 0.0001235 not."""
+    """`check` takes a value that rounds the same (0.0001225 rounds to 0.000123) or lies
+    within half a unit of the last figure of 0.000123456 (below 0.000123956)."""
     kind, answers, _ = xml_import.boxes(_item(exports, "tiny", "gates.half"))[0]
-    typed = ("0.000123", "0.0001225", "0.00012349", "0.0001235", "0.0001224", "1.23e-4")
+    typed = ("0.000123", "0.0001225", "0.0001235", "0.00012395", "0.000123956", "0.000124",
+             "0.0001224", "1.23e-4")
     assert [grade_box(kind, answers, t, in_cloze=False, rule=rule) for t in typed] == \
-        [1, 1, 1, 0, 0, 1]
+        [1, 1, 1, 1, 0, 0, 0, 1]
 
 
 def test_formula_spellings_from_the_issue(exports):

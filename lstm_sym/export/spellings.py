@@ -75,13 +75,13 @@ def tolerance_for(value: str, tolerance: Mapping[str, Any] | None) -> str:
 def answer_intervals(value: str, tolerance: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """(answer, absolute tolerance) pairs whose union is what the checker accepts: one
     around the value for abs/rel, and for significant figures the interval of numbers
-    that round to the same figures (the checker compares roundings, so the interval is
-    centred on the rounded value, not on the value).
+    that round to the same figures or lie within half a unit of the value's last figure
+    (the checker's rule, after STACK's NumSigFigs).
 
-    >>> answer_intervals("0.000123456", {"sigfigs": 3})
-    [('0.0001229999995', '4.999995E-7')]
+    >>> answer_intervals("0.000123456", {"sigfigs": 3})  # [0.0001225, 0.000123956)
+    [('0.000123227999636', '7.27999636E-7')]
     >>> answer_intervals("9.996", {"sigfigs": 3})  # rounds up to 10.0: [9.995, 10.05)
-    [('10.0224999725', '0.0274999725')]
+    [('10.0205', '0.0294999705')]
     >>> answer_intervals("7", {"abs": 0.01})
     [('7', '0.01')]
     """
@@ -92,13 +92,20 @@ def answer_intervals(value: str, tolerance: Mapping[str, Any] | None) -> list[tu
         out.append((value, tolerance_for(value, {k: v for k, v in tolerance.items()
                                                  if k != "sigfigs"})))
     if sigfigs and float(value) != 0:
-        low, high = _rounding_interval(Decimal(value), int(sigfigs))
-        # The checker takes the low end (it rounds up to these figures) but not the high
-        # one; Moodle's interval is closed and widened by its margin (up to 1e-14·|x|), so
-        # the top is pulled in by a hair the margin cannot cover.
-        half = (high - low) / 2
-        hair = max(half * Decimal("1e-6"), Decimal("1e-13") * max(1, abs(high)))
-        centre, half = (low + high) / 2 - hair, half - hair
+        target = Decimal(value)
+        low, high = _rounding_interval(target, int(sigfigs))
+        # or within half a unit of the target's last figure (as STACK's NumSigFigs)
+        unit = Decimal(1).scaleb(abs(target).adjusted() - int(sigfigs) + 1)
+        low_open = target - unit / 2 < low
+        low, high = min(low, target - unit / 2), max(high, target + unit / 2)
+        # The checker's top end is open (and the bottom one too if it comes from the half
+        # unit); Moodle's interval is closed and widened by its margin (up to 1e-14·|x|),
+        # so those ends are pulled in by a hair the margin cannot cover.
+        hair = max((high - low) * Decimal("5e-7"), Decimal("1e-13") * max(1, abs(high), abs(low)))
+        high -= hair
+        if low_open:
+            low += hair
+        centre, half = (low + high) / 2, (high - low) / 2
         out.append((format(centre.normalize(), "f"), format(half.normalize(), "E")
                     if half.adjusted() < -5 else format(half.normalize(), "f")))
     return out
