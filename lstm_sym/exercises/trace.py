@@ -212,7 +212,10 @@ def _printed_rows(v: Variant) -> list[Row]:
     from lstm_sym.exercises.variant import sequence_rows
 
     model = make_model(v.cell, printed_weights(v.weights), "printed weights")
-    return sequence_rows(model, v.inputs, "exact", v.h0, v.c0)
+    inputs = [[printed(x) for x in step] for step in v.inputs]
+    h0, c0 = ([printed(x) for x in start] if start is not None else None
+              for start in (v.h0, v.c0))
+    return sequence_rows(model, inputs, "exact", h0, c0)
 
 
 def _question(v: Variant, parts: Anatomy, q: Quantity, t: int, box: int | None,
@@ -370,7 +373,9 @@ def _table(v: Variant, numbers: dict[str, int]) -> Table:
 
 
 def _plain(x: Any) -> str:
-    return str(x) if isinstance(x, int) else sig_tex(x, 6)
+    """An input as the sheet prints it (4 decimals, as the weights)."""
+    value = printed(x)
+    return str(value) if isinstance(value, int) else f"{value:.{PRINTED_DECIMALS}f}"
 
 
 def _plot(v: Variant) -> TracePlot | None:
