@@ -256,3 +256,21 @@ def test_counts_and_shapes_are_of_the_sheets_cell(cell):
             for mc in q["misconceptions"]:
                 verdict = check_question(q, mc["answer"])
                 assert verdict.misconception == mc["id"], (q["id"], mc)
+
+
+def test_gradient_follows_the_carried_state():
+    # Hand derivations (and PyTorch's documented GRU, h' = (1 − z)⊙n + z⊙h with its z our u):
+    # LSTM c_t = f⊙c_{t−1} + i⊙g, so the direct factor is f = σ(z_f); GRU h_t = (1 − u)⊙n +
+    # u⊙h_{t−1}, so it is u = σ(z_u); a plain RNN has no gated direct path.
+    expected = {"lstm": ("sigma(z_f)", "f"), "gru": ("sigma(z_u)", "u")}
+    for cell, (local, gate) in expected.items():
+        key = build_set(seed=4, cell_options={"cell": cell}, inputs=3, hidden=2).key("zh")
+        assert _q(key, "gradient.local")["answer"] == local
+        assert _q(key, "gradient.flow")["answer"] == gate
+        for qid in ("gradient.local", "gradient.flow"):
+            q = _q(key, qid)
+            assert check_question(q, q["answer"]).correct
+            for mc in q["misconceptions"]:
+                assert check_question(q, mc["answer"]).misconception == mc["id"]
+    rnn = build_set(seed=4, cell_options={"cell": "rnn"}, inputs=3, hidden=2)
+    assert "gradient" not in {ex.family for ex in rnn.exercises}

@@ -9,6 +9,7 @@ Misconceptions are the same computations on an altered cell.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -21,9 +22,9 @@ from lstm_sym.exercises.cellmath import affine
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, tex_factor, tex_number
 from lstm_sym.exercises.model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
 from lstm_sym.exercises.variant import Variant, keep_span, reset_span
-from lstm_sym.model.cells import build_cell, inline
+from lstm_sym.model.cells import Cell, build_cell, inline
 from lstm_sym.model.notation import m, n, sigma
-from lstm_sym.model.printing import Equations
+from lstm_sym.model.printing import Equations, TexPrinter
 from lstm_sym.numeric.run import gradients
 from lstm_sym.numeric.weights import Model
 
@@ -91,20 +92,13 @@ def _at_step(expr: sp.Expr, step: int | str) -> str:
     return tex
 
 
-@cache
 def pre_of_gate(cell_kind: str = "lecture") -> dict[str, str]:
     """Which gate each pre-activation feeds, read off the cell's gate equations.
 
     >>> pre_of_gate()
     {'z_i': 'i', 'z_f': 'f', 'z_o': 'o'}
     """
-    cell = build_cell(cell_kind)
-    out = {}
-    for eq in cell.equations:
-        if eq.kind == "gate":
-            (pre,) = [a.name for a in eq.rhs.atoms(sp.MatrixSymbol)]
-            out[pre] = eq.name
-    return out
+    return pre_of_gate_of(build_cell(cell_kind))
 
 
 def _in_inputs(expr: sp.Expr, v: Variant) -> sp.Expr:
@@ -226,13 +220,119 @@ def _flow(v: Variant) -> Question:
                                                            candidates))
 
 
+# --- any other cell: the direct path of its carried state ---------------------------------
+
+
+@dataclass(frozen=True)
+class CarriedState:
+    """A state the cell carries with a direct path from its previous value (LSTM's c, GRU's
+    h): the state's equation for one unit, and its derivative along that path."""
+
+    name: str  # "c" or "h"
+    new_tex: str  # as the sheet prints it, e.g. "c_{t}"
+    prev_tex: str  # e.g. "c_{t-1}"
+    rhs_tex: str  # the right-hand side, printed by the model's printer (scalar form)
+    factor: sp.Expr  # ∂new/∂prev with the pre-activations held fixed, e.g. sigma(z_f)
+    variables: tuple[str, ...]  # the names the equation uses besides the state
+
+
+@cache
+def carried_state(cell: Cell) -> CarriedState | None:
+    """The cell's first carried state with a direct path, from its equations.
+
+    >>> carried_state(build_cell("gru")).factor
+    sigma(z_u)
+    >>> carried_state(build_cell("rnn")) is None
+    True
+    """
+    keep = tuple(e.name for e in cell.equations if e.kind != "gate")
+    eqs = inline(cell.equations, keep)
+    printer = TexPrinter(cell.lecture, True)
+    for state in cell.states:
+        eq = next(e for e in eqs if e.lhs == state.new)
+        entry = eq.rhs.subs({m: 1, n: 1}).as_explicit()[0, 0]
+        scalars = {el.parent.name: el for el in entry.atoms(MatrixElement)}
+        if state.prev.name not in scalars:
+            continue
+        plain = {key: sp.Symbol(key) for key in scalars}
+        expr = entry.xreplace({el: plain[key] for key, el in scalars.items()})
+        factor = sp.diff(expr, plain[state.prev.name])
+        if not factor.atoms(sigma):
+            continue
+        return CarriedState(state.name, printer.doprint(state.new), printer.doprint(state.prev),
+                            printer.doprint(eq.rhs), factor,
+                            tuple(sorted(k for k in plain if k != state.prev.name)))
+    return None
+
+
+def supports(v: Variant) -> bool:
+    """The lecture cell with its memory puzzle, or any cell with a gated carried state."""
+    if v.lecture:
+        return bool(v.memory_inputs)
+    return carried_state(v.model.cell) is not None
+
+
+def _cell_local(v: Variant, state: CarriedState) -> Question:
+    gates = pre_of_gate_of(v.model.cell)
+    (arg,) = {f.args[0] for f in state.factor.atoms(sigma)}
+    others = [Misconception(f"gate_{g}", str(sigma(sp.Symbol(pre))),
+                            T("ex.mc.grad.cell_other_gate", gate=f"${g}$"))
+              for pre, g in gates.items() if pre != str(arg) and pre in state.variables]
+    others.append(Misconception("complement", str(1 - state.factor),
+                                T("ex.mc.grad.cell_complement")))
+    answer = str(state.factor)
+    words = {"cell": v.model.cell.title, "new": state.new_tex, "prev": state.prev_tex,
+             "names": tuple(f"${sp.latex(sp.Symbol(x))}$" for x in state.variables)}
+    steps = (Step(T("ex.grad.sol.cell_local", **words),
+                  rf"{state.new_tex} = {state.rhs_tex} \;\Rightarrow\; "
+                  rf"\frac{{\partial {state.new_tex}}}{{\partial {state.prev_tex}}} = "
+                  rf"{sp.latex(state.factor)}", f"${sp.latex(state.factor)}$"),)
+    return Question(f"{FAMILY}.local", FAMILY, "expression", T("ex.grad.q.cell_local", **words),
+                    answer, variables=state.variables, display=sp.latex(state.factor),
+                    solution=steps, points=POINTS["local"],
+                    misconceptions=distinct_misconceptions("expression", (answer,), EXACT, others))
+
+
+def _cell_flow(v: Variant, state: CarriedState) -> Question:
+    gates = pre_of_gate_of(v.model.cell)
+    (arg,) = {f.args[0] for f in state.factor.atoms(sigma)}
+    answer = gates[str(arg)]
+    choices = tuple(gates.values())
+    candidates = [Misconception(f"gate_{g}", g, T("ex.mc.grad.cell_other_gate", gate=f"${g}$"))
+                  for g in choices if g != answer]
+    steps = (Step(T("ex.grad.sol.cell_flow", gate=f"${answer}$"),
+                  rf"\frac{{\partial {state.new_tex}}}{{\partial {state.prev_tex}}} = "
+                  rf"{sp.latex(state.factor)} = {answer}", f"${answer}$"),)
+    return Question(f"{FAMILY}.flow", FAMILY, "choice",
+                    T("ex.grad.q.cell_flow", new=state.new_tex, prev=state.prev_tex,
+                      choices=tuple(choices)),
+                    answer, choices=choices, solution=steps, points=POINTS["flow"],
+                    misconceptions=distinct_misconceptions("choice", (answer,), EXACT,
+                                                           candidates))
+
+
+@cache
+def pre_of_gate_of(cell: Cell) -> dict[str, str]:
+    """:func:`pre_of_gate` of a given cell."""
+    out = {}
+    for eq in cell.equations:
+        if eq.kind == "gate":
+            (pre,) = [a.name for a in eq.rhs.atoms(sp.MatrixSymbol)]
+            out[pre] = eq.name
+    return out
+
+
 def generate(v: Variant) -> Exercise:
-    """The gradient exercise.
+    """The gradient exercise: through the lecture's trace for the lecture's cell; the direct
+    path of the carried state for any other gated cell.
 
     >>> from lstm_sym.exercises.variant import lecture_variant
     >>> [q.answer for q in generate(lecture_variant()).questions]
     ['sigma(100*x2 + 10)', '1', '0', 'f']
     """
+    if not v.lecture:
+        state = carried_state(v.model.cell)
+        return Exercise(FAMILY, T("ex.grad.title"), T("ex.grad.intro_cell"),
+                        (_cell_local(v, state), _cell_flow(v, state)))
     return Exercise(FAMILY, T("ex.grad.title"), T("ex.grad.intro"),
                     (_local(v), _keep(v), _reset(v), _flow(v)))
-

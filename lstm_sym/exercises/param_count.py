@@ -180,20 +180,21 @@ def _lstm_formula(v: Variant) -> Question:
 
 def _lstm_total(v: Variant) -> Question:
     spec = NetworkSpec("lstm", bias="single")
-    return _total_question(v, "lstm_total", spec, "ex.params.sol.lstm_blocks",
-                           _lstm_alternatives(spec))
+    return _total_question(v, "lstm_total", spec, None, _lstm_alternatives(spec))
 
 
-def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str,
+def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str | None,
                     alternatives: list[tuple[str, sp.Expr]]) -> Question:
     """The count of one network at the variant's sizes: the blocks, the closed form, the number;
-    each misconception is another network's closed form at the same sizes."""
+    each misconception is another network's closed form at the same sizes. Without
+    `blocks_key` the closed form is the previous question's, put in rather than derived again."""
     total = at(formula(spec), v.sizes)
-    solution = (Step(T(blocks_key, **block_words(spec)),
-                     rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
-                     f"${_tex(formula(spec))}$"),
-                Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
-                     rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    derive = () if blocks_key is None else (
+        Step(T(blocks_key, **block_words(spec)), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
+             f"${_tex(formula(spec))}$"),)
+    at_sizes = T("ex.params.sol.at_previous" if blocks_key is None else "ex.params.sol.at",
+                 sizes=_sizes_text(v.sizes))
+    solution = (*derive, Step(at_sizes, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer",
                     T(f"ex.params.q.{name}", n=v.sizes["n"], m=v.sizes["m"],
                       **block_words(spec)), str(total),
@@ -206,8 +207,10 @@ def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
                     candidates: list[tuple[str, sp.Expr]]) -> Question:
     total = at(formula(spec), v.sizes)
     one_layer = formula(replace(spec, layers=1, bidirectional=False))
-    steps = [Step(T("ex.params.sol.torch_layer"),
-                  rf"{blocks_tex(spec)} = {_tex(one_layer)}", f"${_tex(one_layer)}$")]
+    # The first layer is derived once (the single-layer question); stacks refer to it.
+    first = "ex.params.sol.torch_layer" if spec.layers == 1 else "ex.params.sol.torch_layer_again"
+    steps = [Step(T(first), rf"{blocks_tex(spec)} = {_tex(one_layer)}" if spec.layers == 1
+                  else _tex(one_layer), f"${_tex(one_layer)}$")]
     if spec.layers > 1:
         above = spec.layer_input(1)
         per_layer = one_layer.subs(n, above)
