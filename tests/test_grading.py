@@ -349,23 +349,6 @@ def test_wide_form_with_an_unknown_column_and_zh_report(capsys, tmp_path, lectur
     assert (tmp_path / "r.md").read_text().startswith("# 评分报告")
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch):
-    from lstm_sym.cli.grade import ProgressBar
-
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
-    for stream, expected in ((Terminal(), True), (io.StringIO(), False)):
-        monkeypatch.setattr("sys.stderr", stream)
-        bar = ProgressBar("answers")
-        bar(300, 600)
-        bar(600, 600)
-        text = stream.getvalue()
-        assert ("600/600 answers" in text and text.endswith("\n")) == expected
-        assert bool(text) == expected
-
-
 def test_grading_sentences_exist_in_both_languages():
     import string
 

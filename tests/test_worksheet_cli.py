@@ -7,7 +7,6 @@ the exercises package); the last ones run the real exercises when they are there
 from __future__ import annotations
 
 import functools
-import io
 import json
 import shutil
 import subprocess
@@ -186,20 +185,6 @@ def test_a_failure_midway_leaves_no_half_folder(sample, no_tex, tmp_path, capsys
     # s002 never appears half-written, neither its sheet nor its key
     assert sorted(p.name for p in out.iterdir()) == ["s001", "teacher"]
     assert sorted(p.name for p in (out / "teacher").iterdir()) == ["class.json", "s001"]
-
-
-def test_progress_bar_only_on_a_terminal(monkeypatch):
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
-    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
-        monkeypatch.setattr("sys.stderr", stream)
-        bar = command.Progress(4, "students")
-        for _ in range(4):
-            bar.step()
-        assert ("\r[" + "#" * 30 + "] 4/4 students\n" in stream.getvalue()) is shown
-        assert bool(stream.getvalue()) is shown
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -57,23 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "forward)")
 
 
-class ProgressBar:
-    """A one-line bar on stderr, drawn only when stderr is a terminal (export uses it too)."""
-
-    def __init__(self, what: str):
-        self.what = what
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.live or not total:
-            return
-        filled = int(30 * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done}/{total} {self.what}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def relative_path(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -97,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from lstm_sym.atomic import write_bytes
     from lstm_sym.classroom.grading import describe_rejection, grade_files, graded_csv, totals_csv, totals_path
     from lstm_sym.classroom.report import format_report, histogram_svg, svg_path_for
+    from lstm_sym.cli.progress import ProgressBar
     from lstm_sym.i18n import msg
 
     totals_file = totals_path(args.out)

@@ -41,6 +41,7 @@ from lstm_sym.atomic import (
     write_text,
 )
 from lstm_sym.cli.common import add_cell_options, positive_int
+from lstm_sym.cli.progress import ProgressBar
 from lstm_sym.errors import UserError
 from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
 from lstm_sym.handouts.pdf import (
@@ -395,24 +396,6 @@ def _failure_line(failures: list[LatexError]) -> str:
     return msg("en", key, tex=tex, error=first.first_error, log=log, count=len(failures))
 
 
-class Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self, total: int, what: str):
-        self.total, self.what, self.done = total, what, 0
-        self.live = sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.done += 1
-        if self.live:
-            filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] "
-                             f"{self.done}/{self.total} {self.what}")
-            if self.done == self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 @dataclass
 class Outcome:
     """What a run wrote, which PDFs failed, and which engines were missing."""
@@ -484,20 +467,20 @@ def replace_log(exc: LatexError, finals: Folders, out: Path) -> LatexError:
 def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
     """Every student's folder, students spread over the cores in processes: rendering
     and plots are Python work, and each process runs its own TeX."""
-    progress = Progress(len(variants_), "students")
+    progress = ProgressBar("students")
     outcome = Outcome([], [], set())
     workers = min(os.cpu_count() or 1, len(variants_))
     if workers == 1:
-        for variant in variants_:
+        for done, variant in enumerate(variants_, 1):
             outcome.add(write_student(variant, out, plan))
-            progress.step()
+            progress(done, len(variants_))
         return outcome
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(write_student, variant, out, plan) for variant in variants_]
         try:
-            for future in as_completed(futures):
+            for done, future in enumerate(as_completed(futures), 1):
                 outcome.add(future.result())
-                progress.step()
+                progress(done, len(futures))
         except BaseException:
             pool.shutdown(cancel_futures=True)  # students not started stay unwritten
             raise
