@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from lstm_sym.atomic import write_bytes
     from lstm_sym.classroom.grading import load_keys
-    from lstm_sym.cli.grade import relative_path
+    from lstm_sym.cli.paths import relative_path
     from lstm_sym.cli.progress import ProgressBar
     from lstm_sym.export.moodle import moodle_items
     from lstm_sym.export.moodle_xml import Category, quiz_xml

@@ -29,10 +29,10 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from lstm_sym.cli.paths import relative_path
 from lstm_sym.errors import UserError
 
 HELP = "grade a class's answers (CSV, long or wide) against key.json; gradebook and report"
@@ -55,13 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "default an answer that follows correctly from the student's own "
                         "earlier answers gets full credit, marked carried (error carried "
                         "forward)")
-
-
-def relative_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def _check_paths(args: argparse.Namespace, outputs: list[tuple[str, Path]]) -> None:

@@ -41,6 +41,7 @@ from lstm_sym.atomic import (
     write_text,
 )
 from lstm_sym.cli.common import add_cell_options, positive_int
+from lstm_sym.cli.paths import relative_path
 from lstm_sym.cli.progress import ProgressBar
 from lstm_sym.errors import UserError
 from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
@@ -381,17 +382,10 @@ def _no_tex_note(engines: set[str]) -> str | None:
     return msg("en", "ui.cli.no_tex", program=program, command=install_command(engines))
 
 
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def _failure_line(failures: list[LatexError]) -> str:
     first = failures[0]
-    tex = _relative(first.log.with_suffix(".tex")) if first.log else first.tex_name
-    log = _relative(first.log) if first.log else "none"
+    tex = relative_path(first.log.with_suffix(".tex")) if first.log else first.tex_name
+    log = relative_path(first.log) if first.log else "none"
     key = "ui.cli.pdf_failed" if len(failures) == 1 else "ui.cli.pdf_failed_more"
     return msg("en", key, tex=tex, error=first.first_error, log=log, count=len(failures))
 
@@ -565,7 +559,7 @@ def write_all(args: argparse.Namespace, students: list[Student] | None,
     if students is None:
         outcome = write_single(all_variants[0], out, plan)
         for path in outcome.written:
-            print(msg("en", "ui.cli.wrote", path=_relative(path)), file=sys.stderr)
+            print(msg("en", "ui.cli.wrote", path=relative_path(path)), file=sys.stderr)
     else:
         record = out / TEACHER_FOLDER / CLASS_RECORD  # first: keys never exist without it
         write_text(record, json.dumps(class_record(args, students), ensure_ascii=False,
@@ -573,9 +567,9 @@ def write_all(args: argparse.Namespace, students: list[Student] | None,
         outcome = write_class(all_variants, out, replace(plan, per_student_pdf=args.per_student_pdf))
         if plan.pdf:
             outcome.add(_class_pdfs(outcome, students, out / TEACHER_FOLDER, plan))
-        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=_relative(out),
-                  teacher=_relative(out / TEACHER_FOLDER), seed=args.seed,
-                  record=_relative(record)), file=sys.stderr)
+        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=relative_path(out),
+                  teacher=relative_path(out / TEACHER_FOLDER), seed=args.seed,
+                  record=relative_path(record)), file=sys.stderr)
     status = 0
     if outcome.missing:
         print(f"lstm-sym worksheet: {_no_tex_note(outcome.missing)}", file=sys.stderr)
