@@ -24,7 +24,7 @@ from lstm_sym.classroom.grading import (
     load_keys,
     totals_csv,
 )
-from lstm_sym.classroom.report import format_report, histogram_svg, md_text
+from lstm_sym.classroom.report import format_report, histogram_svg
 from lstm_sym.cli.app import main
 from lstm_sym.errors import UserError
 from lstm_sym.key import write_key
@@ -220,11 +220,10 @@ def test_report_names_the_common_mistake_and_escapes_hostile_text():
     text = format_report(result, "answers.csv", "report.scores.svg")
     assert ("| 3 | 3 | PyTorch keeps two bias vectors; you counted one. (`single_bias`) | "
             "`params.pytorch_total` |") in text
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "<script>" not in text and "\\<script\\>" in text
     rejected_row = next(line for line in text.splitlines() if line.startswith("| 9 |"))
     assert rejected_row.count(" | ") == 3  # the bars in the student id are escaped
     assert "![Histogram" in text and "| 0–10 |" in text
-    assert md_text("a_b") == "a\\_b"
 
 
 def test_histogram_is_deterministic_svg():

@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import io
-import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from lstm_sym.classroom.csvio import Rejection
 from lstm_sym.classroom.grading import GradingResult, format_number
+from lstm_sym.handouts.render import md_escape
 from lstm_sym.i18n import msg
 
 BANDS = 10  # 0–10 %, …, 90–100 %
@@ -37,21 +37,10 @@ BAR = "█"
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Droid Sans Fallback")
 
 
-def md_text(text: str) -> str:
-    """Untrusted text (ids, answers, reasons) as literal Markdown inside a table cell.
-
-    >>> md_text("a|b *c* <script>")
-    'a\\\\|b \\\\*c\\\\* &lt;script&gt;'
-    """
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-
-
 def md_code(text: str) -> str:
     """Inline code for an id; falls back to escaped text if it holds a backtick or a bar."""
     text = " ".join(text.split())
-    return f"`{text}`" if text and "`" not in text and "|" not in text else md_text(text)
+    return f"`{text}`" if text and "`" not in text and "|" not in text else str(md_escape(text))
 
 
 def _table(header: Sequence[str], align: Sequence[str], rows: list[list[str]]) -> list[str]:
@@ -210,7 +199,7 @@ def _mistakes_section(result: GradingResult, lang: str) -> list[str]:
     for mid in ranked:
         qids = sorted(questions[mid], key=order.__getitem__)
         shown = ", ".join(md_code(q) for q in qids[:4]) + (", …" if len(qids) > 4 else "")
-        sentence = md_text(sentences.get(mid, ""))
+        sentence = str(md_escape(sentences.get(mid, "")))
         rows.append([str(len(students[mid])), str(answers[mid]),
                      f"{sentence} ({md_code(mid)})".strip(), shown])
     out += [t("mistakes_intro"), ""]
@@ -223,7 +212,8 @@ def _rejected_section(rejected: Sequence[Rejection], lang: str) -> list[str]:
     out = [f"## {t('rejected')}", ""]
     if not rejected:
         return out + [t("none_rejected"), ""]
-    rows = [[str(r.line), md_text(r.student), md_text(r.question), md_text(r.reason)]
+    rows = [[str(r.line), str(md_escape(r.student)), str(md_escape(r.question)),
+             str(md_escape(r.reason))]
             for r in rejected[:MAX_REJECTED_ROWS]]
     out += _table([t("line"), t("student"), t("question"), t("reason")], "rlll", rows) + [""]
     if len(rejected) > MAX_REJECTED_ROWS:
@@ -247,7 +237,7 @@ def format_report(result: GradingResult, answers_name: str, svg_name: str | None
     out += _mistakes_section(result, lang)
     out += _rejected_section(result.rejected, lang)
     if result.notes:
-        out += [f"## {t('notes')}", ""] + [f"- {md_text(note)}" for note in result.notes] + [""]
+        out += [f"## {t('notes')}", ""] + [f"- {md_escape(note)}" for note in result.notes] + [""]
     out += ["---", "", f"<sub>{t('footer')}</sub>", ""]
     return "\n".join(out)
 

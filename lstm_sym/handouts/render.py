@@ -176,12 +176,13 @@ def _md_line_starts(text: str) -> str:
 
 @_per_text
 def md_escape(text: str) -> Markup:
-    """Plain text as Markdown that shows it literally (GitHub, Jupyter).
+    """Plain text as Markdown that shows it literally (GitHub, Jupyter), on one line so
+    that it cannot end a paragraph or a table row (the grading report's cells use it too).
 
     >>> print(md_escape("O'Brien & {x} 100%_$#^~ *a*"))
     O'Brien \\& {x} 100%\\_\\$\\#^\\~ \\*a\\*
     """
-    text = " ".join(str(text).split("\n"))
+    text = " ".join(str(text).splitlines())
     return Markup(_md_line_starts(_MD_INLINE_RE.sub(r"\\\1", text)))
 
 
