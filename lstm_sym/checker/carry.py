@@ -322,6 +322,30 @@ def _describe(run: _Run, used: list[tuple[str, int]], given: Mapping) -> list:
         used, key=lambda item: (item[1], item[0]))]
 
 
+def could_follow(question: Mapping[str, Any], answer: str, carried: Carried) -> bool:
+    """A cheap first look: does some number in `answer` lie near a carried value? Only
+    then is the answer checked again in full (most wrong answers follow from nothing).
+
+    >>> could_follow({"kind": "number"}, "8", Carried((CTX.mpf(8), CTX.mpf("7.9997")), ()))
+    True
+    """
+    entries = [entry for entry, _ in split_vector(answer)] if carried.entry_given else [answer]
+    values = [_read_number(entry) for entry in entries]
+    targets = carried.targets if carried.entry_given else (carried.targets,)
+    tolerance = question.get("tolerance") or {}
+    slack = max(float(tolerance.get("abs") or 0), 1e-9)
+    relative = max(float(tolerance.get("rel") or 0), 1e-9)
+    if tolerance.get("sigfigs"):
+        relative = max(relative, 10.0 ** (1 - int(tolerance["sigfigs"])))
+    for read, options in zip(values, targets):
+        if read is None:
+            continue
+        value = read[0]
+        if any(abs(value - t) <= slack + relative * abs(t) for t in options):
+            return True
+    return False
+
+
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 

@@ -341,27 +341,42 @@ def _carry_forward(jobs: list[tuple[_Student, str, str, int | None]], verdicts: 
                    lang: str) -> list[Verdict]:
     """Regrade the wrong trace and memory answers against the values recomputed from each
     student's own earlier answers (only those: a right answer stays right, uncarried)."""
-    from lstm_sym.checker.carry import RUNS, carry_targets
+    from lstm_sym.checker.carry import RUNS, carry_targets, could_follow
 
+    # Only a student with a wrong (readable) answer in a family can have a later answer
+    # that follows from it: the others' values are the key's, within its tolerance.
+    slipped: dict[tuple[int, str], int] = {}
+    for (student, qid, _, _), verdict in zip(jobs, verdicts):
+        if verdict.valid and not verdict.correct:
+            family = (id(student), qid.partition(".")[0])
+            slipped[family] = slipped.get(family, 0) + 1
     redo: list[int] = []
     items: list[tuple] = []
     for index, ((student, qid, text, _), verdict) in enumerate(zip(jobs, verdicts)):
-        if verdict.correct or not verdict.valid or qid.partition(".")[0] not in RUNS:
+        family = qid.partition(".")[0]
+        if verdict.correct or not verdict.valid or family not in RUNS:
             continue
+        if slipped.get((id(student), family), 0) < (1 if family == "memory" else 2):
+            continue  # this answer is the family's only slip (a trace answer's own)
         answers = {q: a for q, (a, _) in student.answers.items()}
         try:
             carried = carry_targets(student.key, qid, answers)
+            if carried is None or not could_follow(question_of(student.key, qid), text, carried):
+                continue
         except Exception:  # noqa: BLE001 - never stop the class: grade without carrying
-            carried = None
-        if carried is not None:
-            question = next(q for q in student.key["questions"] if q["id"] == qid)
-            redo.append(index)
-            items.append((question, text, carried))
+            continue
+        redo.append(index)
+        items.append((question_of(student.key, qid), text, carried))
     out = list(verdicts)
     for index, verdict in zip(redo, check_many(items, lang)):
         if verdict.carried:
             out[index] = verdict
     return out
+
+
+def question_of(key: Key, qid: str) -> Key:
+    """The entry of `key` for question `qid`."""
+    return next(q for q in key["questions"] if q["id"] == qid)
 
 
 def _content_key(content: Key) -> str:
