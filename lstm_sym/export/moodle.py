@@ -388,12 +388,16 @@ def class_id(keys: Sequence[Key]) -> str:
 
 def worksheet_category(key: Key, per_student: bool, roster: str | None = None) -> str:
     exercise = key.get("exercise", {})
+    lang = exercise.get("lang", "en")
     seed = exercise.get("seed")
-    which = "lecture" if seed is None else f"seed {seed}"
-    if per_student:
-        which = f"class {roster}" if roster else "class"
+    if per_student:  # a class's seed is secret: the roster's short id instead
+        which = msg(lang, "moodle.category.class", id=roster or "")
+    elif seed is None:
+        which = msg(lang, "moodle.category.lecture")
+    else:
+        which = msg(lang, "moodle.category.seed", seed=seed)
     title = exercise.get("title") or "lstm_sym"
-    return f"{ROOT}/{category_name(f'{title} ({which})')}"
+    return f"{ROOT}/{category_name(f'{title} ({which.strip()})')}"
 
 
 def _name(*parts: str) -> str:
