@@ -374,3 +374,16 @@ def test_unknown_language_is_a_user_error(lecture):
 def test_bad_seed_is_a_user_error():
     with pytest.raises(UserError, match="--seed"):
         build_set(seed="7")  # type: ignore[arg-type]
+
+
+def test_affine_formulas_as_plain_strings_match_sympy():
+    # The sheet's formulas are written as strings for speed; SymPy's LaTeX is the reference.
+    import random
+
+    from lstm_sym.exercises.cellmath import affine, affine_tex
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        w = [rng.choice([0, 0, 1, -1, 2, -3, 100, -100, 20]) for _ in range(rng.randint(1, 4))]
+        weights = {"W_i": [w], "b_i": [rng.choice([0, 1, -1, 10, -10, 5])]}
+        assert affine_tex(weights, "z_i") == sp.latex(affine(weights, "z_i"), order="lex")

@@ -72,8 +72,25 @@ def affine(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> sp.Ex
 
 
 def affine_tex(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> str:
-    """LaTeX of the pre-activation formula, e.g. ``100 x_{2} - 10``."""
-    return sp.latex(affine(weights, pre, cell), order="lex")
+    """LaTeX of the pre-activation formula, e.g. ``100 x_{2} - 10``: a plain string, as
+    SymPy's ``latex(affine(...), order="lex")`` writes it, without SymPy's cost.
+
+    >>> affine_tex({"W_i": [[-1, 0, 2]], "b_i": [-3]}, "z_i")
+    '- x_{1} + 2 x_{3} - 3'
+    """
+    row, bias = _row_and_bias(weights, pre, cell)
+    terms = [(w, f"x_{{{k}}}") for k, w in enumerate(row, 1) if w != 0]
+    if not terms:
+        return str(bias)
+    if bias != 0:
+        terms.append((bias, ""))
+    out = ""
+    for w, x in terms:
+        size = abs(w)
+        body = x if size == 1 and x else f"{size} {x}".strip()
+        sign = "-" if w < 0 else "+"
+        out += (f"- {body}" if sign == "-" else body) if not out else f" {sign} {body}"
+    return out
 
 
 def substituted_tex(weights: dict[str, Any], pre: str, x: Sequence[int],
