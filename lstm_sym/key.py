@@ -44,7 +44,8 @@ Schema ``lstm_sym.key/1``::
         "choices": [str] | null,          # required for kind "choice"; answer is one of them
         "worked": bool,                   # shown with its solution on the student's sheet
         "reveal": bool,                   # the checker may show the expected answer
-        "misconceptions": [{"id": str, "answer": str, "feedback": str}],
+        "misconceptions": [{"id": str, "answer": str, "feedback": str,
+                            "feedback_tex": str}],  # feedback: plain text; _tex: with $…$ math
         "points": int,                    # >= 1: marks for the question (missing: 1)
         "prompt_tex": str,                # the prompt with inline $…$ LaTeX (for MathJax)
         "display": str | null,            # LaTeX of the answer as the solutions show it
@@ -83,7 +84,7 @@ QUESTION_ORDER = ("id", "family", "kind", "prompt", "answer", "exact", "accept",
                   "tolerance", "choices", "worked", "reveal", "misconceptions", "points",
                   "prompt_tex", "display", "exact_display", "solution")
 TOLERANCE_ORDER = ("abs", "rel", "sigfigs")
-MISCONCEPTION_ORDER = ("id", "answer", "feedback")
+MISCONCEPTION_ORDER = ("id", "answer", "feedback", "feedback_tex")
 STEP_ORDER = ("text", "math", "value")
 
 
@@ -324,6 +325,9 @@ def _validate_question(q: Any, where: str, index: int, seen: set[str]) -> None:
 
 def _validate_presentation(q: dict[str, Any], where: str, p: str) -> None:
     """The optional fields a reader shows (the LaTeX prompt, the worked solution)."""
+    for j, mc in enumerate(q.get("misconceptions", [])):
+        if mc.get("feedback_tex") is not None and not isinstance(mc["feedback_tex"], str):
+            raise _fail(where, f"{p}misconceptions[{j}].feedback_tex", "expected a string")
     for field in ("prompt_tex", "display", "exact_display"):
         if q.get(field) is not None and not isinstance(q[field], str):
             raise _fail(where, p + field, "expected a string or null")

@@ -35,7 +35,8 @@ def test_key_follows_the_contract(key):
         assert (q["choices"] is not None) == (q["kind"] == "choice")
         assert q["reveal"] == q["worked"]
         for mc in q["misconceptions"]:
-            assert set(mc) == {"id", "answer", "feedback"} and mc["answer"] != q["answer"]
+            assert set(mc) == {"id", "answer", "feedback", "feedback_tex"}
+            assert mc["answer"] != q["answer"] and "$" not in mc["feedback"]
         if q["kind"] == "vector":
             assert q["answer"].startswith("[") and q["answer"].endswith("]")
 

@@ -189,7 +189,10 @@ class Question:
             "choices": list(self.choices) if self.choices is not None else None,
             "worked": self.worked,
             "reveal": self.reveal,
-            "misconceptions": [mc.as_dict(lang) for mc in self.misconceptions],
+            # feedback in plain text (a terminal, a CSV); feedback_tex keeps its $…$ math
+            "misconceptions": [{**mc.as_dict(lang), "feedback": plain(render_text(mc.feedback, lang)),
+                                "feedback_tex": render_text(mc.feedback, lang)}
+                               for mc in self.misconceptions],
             "points": self.points,
             "prompt_tex": prompt,
             "display": self.display if self.display is not None else self.answer,
