@@ -9,6 +9,7 @@ import numpy as np
 
 from lstm_sym.exercises.anatomy import anatomy
 from lstm_sym.exercises.cellmath import affine_tex
+from lstm_sym.exercises.diagram import flow_diagram
 from lstm_sym.exercises.model import CellDiagram, Exercise, T
 from lstm_sym.exercises.trace import PRINTED_DECIMALS, printed
 from lstm_sym.exercises.variant import Variant
@@ -100,4 +101,5 @@ def generate(v: Variant) -> Exercise:
     return Exercise(FAMILY, T("ex.cell.title_general", cell=cell.title),
                     T(key, cell=cell.title, n=sizes["input"], m=sizes["hidden"],
                       decimals=PRINTED_DECIMALS),
-                    math=equations_tex(v) + r" \\[4pt] " + weights_tex(v))
+                    math=equations_tex(v) + r" \\[4pt] " + weights_tex(v),
+                    diagram=flow_diagram(cell))

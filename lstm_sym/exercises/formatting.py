@@ -117,12 +117,13 @@ def tex_factor(value: Any) -> str:
 
 
 def tex_vector(values: Iterable[Any], sigfigs: int | None = None) -> str:
-    """LaTeX of a row of numbers (each to `sigfigs` significant figures, if given).
+    """LaTeX of a list answer (each number to `sigfigs` significant figures, if given),
+    written as the sheet's instructions ask for lists: [0, 3, 7].
 
     >>> tex_vector([0, 3, 7]), tex_vector([mpmath.mpf("0.99996"), 0.5], sigfigs=4)
-    ('(0, 3, 7)', '(1.000, 0.5000)')
+    ('[0, 3, 7]', '[1.000, 0.5000]')
     """
-    return "(" + ", ".join(tex_number(v, sigfigs=sigfigs) for v in values) + ")"
+    return "[" + ", ".join(tex_number(v, sigfigs=sigfigs) for v in values) + "]"
 
 
 def key_vector(values: Iterable[Any], digits: int = 12) -> str:

@@ -119,6 +119,20 @@ class CellDiagram:
 
 
 @dataclass(frozen=True)
+class FlowDiagram:
+    """Any cell drawn from its equations (see :mod:`lstm_sym.exercises.diagram`): nodes
+    ``(name, LaTeX, kind, layer)`` (kind ``input``, ``state``, or the equation's kind;
+    layer 0 for what the step reads) and edges ``(from, to)``, one per equation input."""
+
+    nodes: tuple[tuple[str, str, str, int], ...]
+    edges: tuple[tuple[str, str], ...]
+    caption: Text | str = ""
+
+    def in_lang(self, lang: str) -> FlowDiagram:
+        return replace(self, caption=render_text(self.caption, lang))
+
+
+@dataclass(frozen=True)
 class TracePlot:
     """Series over time (computed values) for the trace plot; `labels` are the legend
     texts, filled from the catalogue (``ex.plot.<series>``) when not given."""
@@ -211,7 +225,7 @@ class Exercise:
     intro: Text
     questions: tuple[Question, ...] = ()
     math: str | None = None
-    diagram: CellDiagram | None = None
+    diagram: CellDiagram | FlowDiagram | None = None
     table: Table | None = None
     plot: TracePlot | None = None
     notes: tuple[Text, ...] = ()  # remarks shown in the solutions only

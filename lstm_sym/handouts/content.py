@@ -18,10 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from lstm_sym.exercises.exercise_set import ExerciseSet, check_lang
-from lstm_sym.exercises.model import CellDiagram, Exercise, Question, Step, Table, TableCell, TracePlot
+from lstm_sym.exercises.model import (
+    CellDiagram,
+    Exercise,
+    FlowDiagram,
+    Question,
+    Step,
+    Table,
+    TableCell,
+    TracePlot,
+)
 from lstm_sym.key import Student
 
-__all__ = ["CellDiagram", "Item", "Section", "Step", "Student", "Table", "TableCell",
+__all__ = ["CellDiagram", "FlowDiagram", "Item", "Section", "Step", "Student", "Table", "TableCell",
            "TracePlot", "Worksheet", "build_worksheet"]
 
 
@@ -56,7 +65,7 @@ class Section:
     items: tuple[Item, ...] = ()
     table: Table | None = None
     math: str | None = None  # a display block, e.g. the cell's equations (LaTeX aligned body)
-    diagram: CellDiagram | None = None
+    diagram: CellDiagram | FlowDiagram | None = None
     plot: TracePlot | None = None
     notes: tuple[str, ...] = ()  # remarks for the teacher, in the solutions edition only
 

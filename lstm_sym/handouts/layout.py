@@ -19,7 +19,7 @@ from lstm_sym.handouts.content import Item, Section, Table, TableCell, Worksheet
 
 # Minutes a student needs, by what they do: fill a table box, answer a question (per point).
 MINUTES_PER_BOX = 0.75
-MINUTES_PER_POINT = 2.0
+MINUTES_PER_POINT = 1.5
 # The learning goals a sheet states: each covers some question families; shown when the
 # sheet has one of them (the text is ui.goal.<name> in the catalogue).
 GOALS = (("trace", ("cell", "trace", "memory")),
@@ -28,7 +28,7 @@ GOALS = (("trace", ("cell", "trace", "memory")),
 CHARS_PER_LINE = 88  # of prose at 11 pt on the A4 text width
 # Ruled lines of working space above the answer box, by question kind: a formula needs
 # room to derive it; a number is worked out in the margin of the trace or in one line.
-WORKING_LINES = {"expression": 2}
+WORKING_LINES = {"expression": 1}
 BASELINES_PER_LINE = 1.9  # a ruled line 0.9 cm apart, in baselines of 11 pt text
 
 
@@ -167,12 +167,12 @@ def total_points(ws: Worksheet) -> int:
 
 def minutes(ws: Worksheet) -> int:
     """Estimated working time, to the next 5 minutes: 45 seconds per table box and
-    2 minutes per point of the other questions.
+    1.5 minutes per point of the other questions.
 
     >>> from lstm_sym.handouts.content import Section
     >>> minutes(Worksheet("W", "en", "solutions", (Section("s", "S", items=(
     ...     Item("a", "p", "number", points=3),)),)))
-    10
+    5
     """
     in_table = table_questions(ws)
     boxes = sum(1 for s in ws.sections for i in s.items if not i.worked and i.id in in_table)
@@ -234,7 +234,7 @@ def working_lines(item: Item) -> int:
     """Ruled lines of working space a question gets on the worksheet.
 
     >>> working_lines(Item("a", "p", "expression")), working_lines(Item("b", "p", "number"))
-    (2, 0)
+    (1, 0)
     """
     return 0 if item.choices else WORKING_LINES.get(item.kind, 0)
 
@@ -250,12 +250,26 @@ def inline_answer(item: Item, in_table: set[str]) -> bool:
             and working_lines(item) == 0)
 
 
+SHORT_ANSWER = 60  # characters of an answer (and its exact value) shown beside the question
+
+
+def short_answer(item: Item) -> bool:
+    """Whether a shown answer fits at the end of its question's line (the solutions put
+    it there; a long one gets a box of its own after the steps).
+
+    >>> short_answer(Item("a", "p", "number", answer="$7$")), short_answer(Item("b", "p", "x"))
+    (True, False)
+    """
+    text = item.answer + (item.exact or "")
+    return bool(item.answer) and not item.choices and len(text) <= SHORT_ANSWER
+
+
 def item_room(item: Item, in_table: set[str]) -> float:
     """Baselines a question needs on one page: its prompt, choices, worked steps
     (up to 8 lines of them) and answer space; a longer solution may break after that.
 
     >>> item_room(Item("a", "short", "expression"), set())
-    8.3
+    6.4
     """
     need = lines(item.prompt) + 1.0
     if item.choices:
@@ -288,3 +302,26 @@ def section_room(section: Section, in_table: set[str] = frozenset()) -> float:
         return need + 2.0 * (rows + 1) + 2
     first = next((item for item in section.items if item.id not in in_table), None)
     return need + (item_room(first, in_table) if first is not None else 2)
+
+
+FLOW_DX, FLOW_DY = 2.8, 1.25  # cm between the nodes of a layer, and between layers
+
+
+def flow_positions(diagram) -> dict[str, tuple[float, float]]:
+    """Where each node of a :class:`~lstm_sym.handouts.content.FlowDiagram` sits (cm):
+    its layer's height, centred in its layer.
+
+    >>> from lstm_sym.handouts.content import FlowDiagram
+    >>> d = FlowDiagram((("x", "x", "input", 0), ("h", "h", "state", 0), ("z", "z", "p", 1)), ())
+    >>> flow_positions(d)
+    {'x': (-1.4, 0.0), 'h': (1.4, 0.0), 'z': (0.0, 1.25)}
+    """
+    layers: dict[int, list[str]] = {}
+    for name, _, _, layer in diagram.nodes:
+        layers.setdefault(layer, []).append(name)
+    where = {}
+    for layer, names in layers.items():
+        for k, name in enumerate(names):
+            where[name] = (round((k - (len(names) - 1) / 2) * FLOW_DX, 2),
+                           round(layer * FLOW_DY, 2))
+    return where

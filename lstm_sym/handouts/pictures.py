@@ -118,6 +118,24 @@ def latex_to_text(tex: str) -> str:
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
+_ASCII = str.maketrans({"σ": "sigma", "−": "-", "×": "x", "⊙": "*", "·": "*", "′": "'",
+                        "…": "...", "→": "->", "≈": "~", "≤": "<=", "≥": ">=", "≠": "!=",
+                        "∂": "d", "ᵀ": "^T", **{chr(0x2080 + k): f"_{k}" for k in range(10)},
+                        **{ch: f"^{d}" for ch, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")},
+                        "₊": "_+", "₋": "_-", "₍": "_(", "₎": ")", "₌": "_="})
+
+
+def ascii_label(tex: str) -> str:
+    """A formula as ASCII text, for Mermaid labels: GitHub shows them as typed, and
+    pandoc's PDF engines accept them in a code block (no Unicode subscripts or σ).
+    Greek letters other than σ keep their letter.
+
+    >>> ascii_label(r"z_i = 100x_2 - 10"), ascii_label(r"\\sigma(z_f)"), ascii_label("h_{t-1}")
+    ('z_i = 100x_2 - 10', 'sigma(z_f)', 'h_(t-1)')
+    """
+    return latex_to_text(tex).translate(_ASCII)
+
+
 def plain_label(text: str) -> str:
     """A label with ``$…$`` math as plain text, for matplotlib: mathtext would set the
     prose around the math in a font without CJK glyphs.

@@ -26,7 +26,13 @@ from markupsafe import Markup
 
 from lstm_sym.handouts import layout
 from lstm_sym.handouts.content import Section, Step, Worksheet
-from lstm_sym.handouts.pictures import coordinates, latex_to_text, panel_range, series_style
+from lstm_sym.handouts.pictures import (
+    ascii_label,
+    coordinates,
+    latex_to_text,
+    panel_range,
+    series_style,
+)
 from lstm_sym.i18n import catalogue
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
@@ -359,6 +365,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters["pgfmark"] = lambda marker: Markup(PGF_MARKS[marker])
     env.globals.update(series_style=series_style, panel_range=panel_range)
     env.filters["plain"] = latex_to_text
+    env.filters["ascii"] = ascii_label
     env.filters["side_by_side"] = layout.side_by_side
     env.filters["mermaid"] = mermaid_text
     env.filters["step_value"] = step_value
@@ -442,9 +449,11 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
         "total_points": layout.total_points(ws), "minutes": layout.minutes(ws),
         "goals": [words[f"goal.{name}"] for name in layout.goals(ws)],
         "item_room": lambda item: layout.item_room(item, in_table),
+        "flow_positions": layout.flow_positions,
         "section_room": lambda section: layout.section_room(section, in_table),
         "working_lines": layout.working_lines,
         "inline_answer": lambda item: layout.inline_answer(item, in_table),
+        "short_answer": layout.short_answer,
         "edition_label": words[f"edition.{ws.edition}"],
         "plot_file": lambda section: plot_file_name(ws, section),
         **(extra or {}),
