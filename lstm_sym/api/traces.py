@@ -76,14 +76,15 @@ class Trace(TraceReport):
 
 
 def trace(example: str | None = None, *, cell: str | None = None, weights: Any = None,
-          inputs: Any = None, h0: Any = None, c0: Any = None, gates: str = "exact",
-          tol: float = 1e-3, digits: int = 10) -> Trace:
+          inputs: Any = None, h0: Any = None, c0: Any = None, gates: str | None = None,
+          tol: float = 1e-3, digits: int = 10, dtype: str | None = None) -> Trace:
     """Evaluate a cell step by step, as `lstm-sym trace` does.
 
     Give a built-in `example` (``lecture-worked``, ``lecture-memory``), or `weights`
     (our weights JSON or a PyTorch ``state_dict``) and `inputs` (time steps of
     numbers, or a batch): each a file path or the data itself. `gates` is ``exact``
-    (mpmath), ``ideal`` (0/1 gates, as the lecture reasons) or ``float``.
+    (mpmath, the default), ``ideal`` (0/1 gates, as the lecture reasons) or ``float``;
+    `dtype` ``float32`` (or ``float64``) asks for a float trace in that precision.
 
     >>> t = trace(example="lecture-worked", gates="ideal")
     >>> [int(row["c"][0]) for row in t.sequences[0]]
@@ -91,8 +92,11 @@ def trace(example: str | None = None, *, cell: str | None = None, weights: Any =
     >>> trace(weights={"cell": {"cell": "rnn"}, "params": {"W": [[1]], "U": [[0]], "b": [0]}},
     ...       inputs=[[0.5]], gates="float").table().splitlines()[-1]
     '1  0.5  0.5  0.4621171573  0.4621171573'
+    >>> trace(example="lecture-worked", dtype="float32").table().splitlines()[0]
+    'lecture trace (float gates, float32)'
     """
     from lstm_sym.api.arguments import scratch_folder
+    from lstm_sym.cli.trace import gates_and_dtype
     from lstm_sym.errors import UserError
     from lstm_sym.numeric.trace_report import load_run_inputs, trace_report
 
@@ -101,8 +105,9 @@ def trace(example: str | None = None, *, cell: str | None = None, weights: Any =
     with scratch_folder() as folder:
         args = _run_args("trace", {"example": example, "cell": cell, "weights": weights,
                                    "inputs": inputs, "h0": h0, "c0": c0, "gates": gates,
-                                   "tol": tol}, _path(folder))
-        report = trace_report(load_run_inputs(args), mode=args.gates, tol=args.tol)
+                                   "tol": tol, "dtype": dtype}, _path(folder))
+        mode, dtype = gates_and_dtype(args)
+        report = trace_report(load_run_inputs(args), mode=mode, tol=args.tol, dtype=dtype)
     return Trace(**vars(report), digits=digits)
 
 
