@@ -332,7 +332,7 @@ def generate(v: Variant) -> Exercise:
     """
     if not v.lecture:
         state = carried_state(v.model.cell)
-        return Exercise(FAMILY, T("ex.grad.title"), T("ex.grad.intro_cell"),
+        return Exercise(FAMILY, T("ex.grad.title_cell"), T("ex.grad.intro_cell"),
                         (_cell_local(v, state), _cell_flow(v, state)))
     return Exercise(FAMILY, T("ex.grad.title"), T("ex.grad.intro"),
                     (_local(v), _keep(v), _reset(v), _flow(v)))
