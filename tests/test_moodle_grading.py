@@ -332,9 +332,26 @@ def test_questions_show_the_data_they_depend_on(exports):
 
 
 def test_bank_info_says_moodle_draws_at_random(exports):
-    infos = {i.info for i in moodle_items(exports["class"][0]) if isinstance(i, Category)}
-    assert len(infos) == 1
-    assert "RANDOM variant for each student, not that student’s own" in infos.pop().replace("'", "’")
+    infos = [i.info for i in moodle_items(exports["class"][0]) if isinstance(i, Category)]
+    assert all("RANDOM variant for each student, not that student’s own" in i.replace("'", "’")
+               for i in infos)
+
+
+def test_marks_follow_the_keys_points(exports):
+    """One-box questions are worth their points; where a cloze's mark (the sum of its blank
+    weights, as Moodle imports it) differs, the category info says which mark to set."""
+    keys, questions, imported = exports["lecture"]
+    points = defaultdict(int)
+    for q in keys[0]["questions"]:
+        points[q["id"].rsplit(".", 1)[0] if q["id"].startswith("trace.") else q["id"]] += q["points"]
+    info = next(i for i in moodle_items(keys, worked=True) if isinstance(i, Category)).info
+    for item in imported:
+        if item.default_mark != points[item.name]:
+            assert item.cloze is not None and f"{item.name} {points[item.name]}" in info, item.name
+    assert any(item.default_mark != points[item.name] for item in imported)  # memory.c: 9 vs 3
+    bank = moodle_items(exports["class"][0])
+    slot = next(i for i in bank if isinstance(i, Category) and i.path.endswith("/memory.c"))
+    assert "maximum mark of 3" in slot.info
 
 
 def test_two_classes_never_share_a_category():

@@ -307,7 +307,8 @@ def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQu
         text = "\n".join(t for t in (data, _prompt(q, rich, lang),
                                      _hints_html(_box_kinds(q, [box]), None, lang)) if t)
         return _standalone(box, name, text, feedback, _points(q), hints)
-    weights = iter(blank_weights([(_points(q), len(bs)) for q, bs in found]))
+    all_weights = blank_weights([(_points(q), len(bs)) for q, bs in found])
+    weights = iter(all_weights)
     paragraphs, kinds, parts, digits = [data] if data else [], set(), [], None
     for q, bs in found:
         prompt = _CLOZE_SYNTAX.sub("&#123;", _prompt(q, rich, lang))
@@ -323,8 +324,9 @@ def slot_question(questions: Sequence[Key], name: str, rich: Mapping[str, RichQu
     hint = _hints_html(kinds, digits, lang)
     if hint:
         paragraphs.append(hint)
-    return Question("cloze", name, "\n".join(paragraphs), feedback, hints=hints,
-                    parts=tuple(parts))
+    return Question("cloze", name, "\n".join(paragraphs), feedback,
+                    default_grade=float(sum(all_weights)),  # Moodle's mark: the weights' sum
+                    hints=hints, parts=tuple(parts))
 
 
 def _vector_blanks(bs: Sequence[Box], weights: Iterator[int]) -> str:
@@ -400,6 +402,11 @@ def worksheet_category(key: Key, per_student: bool, roster: str | None = None) -
     return f"{ROOT}/{category_name(f'{title} ({which.strip()})')}"
 
 
+def slot_points(questions: Sequence[Key]) -> int:
+    """What a slot is worth in the key: its questions' points (1 each if absent)."""
+    return int(sum(_points(q) for q in questions))
+
+
 def _name(*parts: str) -> str:
     return " — ".join(" ".join(p.split()) for p in parts if p)[:MAX_NAME]
 
@@ -447,9 +454,14 @@ def moodle_items(keys: Sequence[Key], *, worked: bool = False,
         key = keys[0]
         lang = key.get("exercise", {}).get("lang", "en")
         texts = next(_texts_of_all(keys, rich, progress))
-        return [Category(worksheet_category(key, False), plain_html(msg(lang, "moodle.quiz_info"))),
-                *(slot_question(questions, slot, texts, lang, key)
-                  for slot, questions in slots(key, worked).items())]
+        grouped = slots(key, worked)
+        questions = [slot_question(qs, slot, texts, lang, key) for slot, qs in grouped.items()]
+        differ = [f"{q.name} {slot_points(grouped[q.name])}" for q in questions
+                  if q.default_grade != slot_points(grouped[q.name])]
+        info = plain_html(msg(lang, "moodle.quiz_info"))
+        if differ:
+            info += "\n" + plain_html(msg(lang, "moodle.marks", marks=", ".join(differ)))
+        return [Category(worksheet_category(key, False), info), *questions]
     # slot -> distinct question (named by its first student) -> students who share it
     by_slot: dict[str, dict[Question, list[str]]] = {}
     for key, texts in zip(keys, _texts_of_all(keys, rich, progress)):
@@ -461,8 +473,10 @@ def moodle_items(keys: Sequence[Key], *, worked: bool = False,
     info = plain_html(msg(lang, "moodle.bank_info"))
     base = worksheet_category(keys[0], True, class_id(keys))
     items: list[Question | Category] = [Category(base, info)]
+    points = {slot: slot_points(qs) for key in keys[:1] for slot, qs in slots(key, worked).items()}
     for slot, variants in by_slot.items():
-        items.append(Category(f"{base}/{category_name(slot)}", info))
+        worth = plain_html(msg(lang, "moodle.slot_points", points=points.get(slot, 1)))
+        items.append(Category(f"{base}/{category_name(slot)}", info + "\n" + worth))
         for question, students in variants.items():
             more = f" (+{len(students) - 1} identical)" if len(students) > 1 else ""
             items.append(replace(question, name=_name(slot, students[0] + more)))
