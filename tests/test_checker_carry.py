@@ -217,3 +217,26 @@ def test_a_two_unit_gru_worksheet_carries_vector_states():
     assert "h₁ = [0.5, -0.5]" in verdicts["trace.t2.h"].feedback
     carried = carry_targets(key, "trace.t2.h", answers)
     assert all(abs(exact - want) < 1e-40 for (_, exact), want in zip(carried.targets, h2))
+
+
+def test_an_lstm_sheet_carries_h_into_the_next_pre_activations():
+    """The generator's LSTM sheet: z_i at step 2 reads h₁, so a wrong h₁ carries into it
+    (hand formula: z_i = W_i x + U_i h + b_i), while z_f, which does not read h here, is
+    judged against the key."""
+    key = build_set(seed=3, cell_options={"cell": "lstm"}).key("en")
+    w = key["exercise"]["weights"]
+    x = key["exercise"]["inputs"][1]
+    h1 = 1
+    z_i = sum(a * b for a, b in zip(w["W_i"][0], x)) + w["U_i"][0][0] * h1 + w["b_i"][0]
+    assert w["U_i"][0][0] != 0 and w["U_f"][0][0] == 0
+    answers = {"trace.t1.h": str(h1), "trace.t2.z_i": str(z_i)}
+    _, verdicts = grade(answers, key=key)
+    assert verdicts["trace.t2.z_i"].correct and verdicts["trace.t2.z_i"].carried
+    assert "h₁ = 1" in verdicts["trace.t2.z_i"].feedback
+    # z_f reads h₁ too, through a zero weight: the carried value is the key's own.
+    z_f = carry_targets(key, "trace.t2.z_f", answers).targets
+    assert [float(v) for v in z_f] == [float(questions_of(key)["trace.t2.z_f"]["answer"])] * 2
+
+
+def questions_of(key: dict) -> dict:
+    return {q["id"]: q for q in key["questions"]}

@@ -120,7 +120,8 @@ def _trace_hints(name: str, cell: Cell, lang: str) -> list[str] | None:
     if kind == "output" and new_states & set(now):
         kind = "read"  # the LSTM's output reads the new memory; the GRU's h is a state update
     base = f"hints.trace.{kind}"
-    method = f"{base}.3" + (".before" if before else "")
+    method = f"{base}.3" + (".before" if before else "") + (".gated" if show and kind ==
+                                                              "preactivation" else "")
     keys = [f"{base}.1", f"{base}.2", method if method in catalogue(lang) else f"{base}.3"]
     return [msg(lang, key, **values) for key in keys if key in catalogue(lang)]
 
