@@ -13,10 +13,11 @@ How each question slot of a key becomes one Moodle question (see
 Every question starts with the data it depends on (:mod:`lstm_sym.export.moodle_data`):
 Moodle draws a random variant per student, so no question may lean on another one.
 Worked questions (already solved on the student's sheet) are left out unless asked for.
-Prompts, solutions and misconception feedback are recomputed from the key's exercise
-data when possible, so they show math as ``\\( … \\)`` for Moodle's MathJax filter;
-otherwise the key's plain text is used. The key's ``hints`` become Moodle hints (shown
-after a wrong try in interactive mode, each try costing the question's penalty).
+Prompts, solutions and misconception feedback come from the key's ``prompt_tex``,
+``solution`` and ``feedback_tex`` fields, so they show math as ``\\( … \\)`` for
+Moodle's MathJax filter; otherwise the key's plain text is used. The key's ``hints``
+become Moodle hints (shown after a wrong try in interactive mode, each try costing the
+question's penalty).
 
 One key gives one category (a quiz). A folder of per-student keys gives a question bank:
 a category per question slot holding every distinct variant (students whose variants
@@ -34,11 +35,8 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -51,7 +49,6 @@ from lstm_sym.i18n import msg
 Key = Mapping[str, Any]
 ROOT = "$course$/lstm_sym"
 MAX_NAME = 255  # Moodle's question name column
-PARALLEL_FROM = 20  # keys; below this, starting worker processes costs more than it saves
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -93,40 +90,28 @@ class RichQuestion:
 
 
 def rich_questions(key: Key) -> dict[str, RichQuestion]:
-    """Prompts and solutions with their math: from the key's own ``prompt_tex``,
-    ``solution`` and ``display`` fields where it has them, and misconception feedback
-    with math recomputed from the key's exercise data when that reproduces the key
-    exactly (an edited key keeps its own plain words)."""
-    from lstm_sym.errors import UserError
-    from lstm_sym.exercises import from_key
+    """Prompts, solutions and misconception feedback with their math, from the key's own
+    ``prompt_tex``, ``solution``, ``display`` and ``misconceptions[].feedback_tex``. A
+    text whose plain form no longer matches the key's plain field was edited by hand:
+    the plain words are then the truth.
+
+    >>> from lstm_sym.exercises import build_set
+    >>> rich_questions(build_set().key())["gru.ratio"].feedback[0][1][:46]
+    "That follows the lecture notes' “$\\\\frac{1}{3}$"
+    """
     from lstm_sym.exercises.formatting import plain
 
-    lang = key.get("exercise", {}).get("lang", "en")
-    feedback: dict[str, tuple[tuple[str, str], ...]] = {}
-    try:
-        exset = from_key(dict(key))
-        rebuilt = {q.id: q for q in exset.questions}
-        prompts = {q.id: q.prompt.render(lang) for q in exset.questions}
-    except (UserError, KeyError, TypeError, ValueError, ArithmeticError):
-        rebuilt, prompts = {}, {}
-    same = rebuilt and not any(
-        q["id"] not in rebuilt or rebuilt[q["id"]].answer != q["answer"]
-        or plain(prompts[q["id"]]) != q["prompt"] for q in key["questions"])
-    if same:
-        feedback = {qid: tuple((m.answer, m.feedback.render(lang)) for m in q.misconceptions)
-                    for qid, q in rebuilt.items()}
     out = {}
     for q in key["questions"]:
-        qid = q["id"]
-        if isinstance(q.get("prompt_tex"), str) and plain(q["prompt_tex"]) == q["prompt"]:
-            steps = tuple((s.get("text", ""), s.get("math")) for s in q.get("solution") or []
-                          if isinstance(s, dict))
-            out[qid] = RichQuestion(q["prompt_tex"], steps, q.get("display"), feedback.get(qid, ()))
-        elif same:
-            r = rebuilt[qid]
-            out[qid] = RichQuestion(prompts[qid], tuple((s.text.render(lang), s.math)
-                                                        for s in r.solution),
-                                    r.display, feedback.get(qid, ()))
+        tex = q.get("prompt_tex")
+        if not (isinstance(tex, str) and plain(tex) == q["prompt"]):
+            continue
+        steps = tuple((s.get("text", ""), s.get("math")) for s in q.get("solution") or []
+                      if isinstance(s, dict))
+        feedback = tuple((m["answer"], m["feedback_tex"]) for m in q.get("misconceptions", [])
+                         if isinstance(m.get("feedback_tex"), str)
+                         and plain(m["feedback_tex"]) == m["feedback"])
+        out[q["id"]] = RichQuestion(tex, steps, q.get("display"), feedback)
     return out
 
 
@@ -414,20 +399,7 @@ def _name(*parts: str) -> str:
 def _texts_of_all(keys: Sequence[Key], rich: Callable[[Key], Mapping[str, RichQuestion]],
                   progress: Callable[[int, int], None] | None
                   ) -> Iterator[Mapping[str, RichQuestion]]:
-    """Each key's recomputed texts, in key order; a class's keys in parallel processes
-    (recomputing an exercise takes ~0.3 s)."""
-    workers = min(os.cpu_count() or 1, 8)
-    # fork: the workers inherit the loaded modules, and never re-run the CLI's __main__
-    # (spawn would); where there is no fork (Windows) the keys are done one by one.
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if rich is rich_questions and len(keys) >= PARALLEL_FROM and workers > 1 and can_fork:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for done, texts in enumerate(pool.map(rich, keys, chunksize=4), 1):
-                if progress:
-                    progress(done, len(keys))
-                yield texts
-        return
+    """Each key's texts with math, in key order (read from the key: fast)."""
     for done, key in enumerate(keys, 1):
         texts = rich(key)
         if progress:
