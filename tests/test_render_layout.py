@@ -174,3 +174,9 @@ def test_a_long_name_never_runs_into_the_id(tmp_path):
     same_line = [b for b in name_words if abs(b[1] - id_label[1]) < 3]
     assert all(b[2] < id_label[0] - 0.2 * CM for b in same_line)
     assert max(b[2] for b in name_words) < id_label[0]  # wrapped, not run under the ID
+    # The running head: title left, edition and name right, never overlapping.
+    head = [b for b in boxes if b[1] < 2 * CM]  # the running head, above the top margin
+    title_words = [b for b in head if b[3] in ws.title.split()]
+    head_names = [b for b in head if b[3] in name.split()]
+    assert title_words and head_names
+    assert max(b[2] for b in title_words) < min(b[0] for b in head_names)

@@ -77,8 +77,9 @@ def question_numbers(ws: Worksheet) -> dict[str, int]:
 
 
 def box_numbers(ws: Worksheet) -> dict[str, int]:
-    """The number of each table box a student fills, in table order (row by row): the
-    numbers the questions' "write it in box N" use. Worked entries get none.
+    """The number of each table box a student fills: the cells' own ``box`` (the number
+    the question's "write it in box N" uses), else in table order (row by row). Worked
+    entries get none.
 
     >>> from lstm_sym.handouts.content import Section
     >>> t = Table(("t", "a", "b"), ((TableCell("1"), TableCell("3", question="t1.a"),
@@ -91,9 +92,12 @@ def box_numbers(ws: Worksheet) -> dict[str, int]:
     """
     worked = {item.id for section in ws.sections for item in section.items if item.worked}
     boxed = table_questions(ws)
-    ids = [cell.question for section in ws.sections if section.table
-           for row in section.table.rows for cell in row
-           if cell.question in boxed and cell.question not in worked]
+    cells = [cell for section in ws.sections if section.table
+             for row in section.table.rows for cell in row
+             if cell.question in boxed and cell.question not in worked]
+    if cells and all(cell.box is not None for cell in cells):  # the exercises numbered them
+        return {cell.question: cell.box for cell in cells}
+    ids = [cell.question for cell in cells]
     return {qid: n for n, qid in enumerate(dict.fromkeys(ids), start=1)}
 
 
