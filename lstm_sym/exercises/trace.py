@@ -169,18 +169,34 @@ class _Memo(dict):
         return self[key]
 
 
+# A pinned gate's misconception in words for any cell (the lecture cell keeps its own).
+PIN_FEEDBACK = {"forget_ignored": "ex.mc.cell.keep_ignored", "no_reset": "ex.mc.cell.no_reset",
+                "input_ignored": "ex.mc.cell.write_ignored",
+                "output_always_open": "ex.mc.cell.read_always"}
+
+
+def _feedback(v: Variant, parts: Anatomy, name: str, gate: str | None) -> Text:
+    if v.lecture or name not in PIN_FEEDBACK or gate is None:
+        return FEEDBACK[name]
+    state = next((st for st, g in {**parts.keep, **parts.write}.items() if g == gate),
+                 parts.state_names[0])
+    return T(PIN_FEEDBACK[name], gate=parts.quantity(gate).tex,
+             state=parts.quantity(state).tex)
+
+
 def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
-                  memo: _Memo) -> list[tuple[str, tuple]]:
-    """(misconception id, values) candidates for quantity q at step t."""
+                  memo: _Memo) -> list[tuple[str, tuple, Text]]:
+    """(misconception id, values, feedback) candidates for quantity q at step t."""
     rows = v.answer_rows()
     value = rows[t - 1][q.name]
-    out: list[tuple[str, tuple]] = []
+    out: list[tuple[str, tuple, Text]] = []
     if q.kind == "preactivation":
         bias = _bias_sum(v, q)
         if bias:
-            out.append(("bias_ignored", tuple(a - b for a, b in zip(value, bias))))
+            out.append(("bias_ignored", tuple(a - b for a, b in zip(value, bias)),
+                        FEEDBACK["bias_ignored"]))
     if q.is_gate:
-        out.append(("gate_inverted", tuple(1 - a for a in value)))
+        out.append(("gate_inverted", tuple(1 - a for a in value), FEEDBACK["gate_inverted"]))
     state = parts.state_of(q.name)
     output = q.name == parts.quantities[-1].name
     if v.ideal and (state or output):
@@ -193,9 +209,9 @@ def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
             pins.append(("output_always_open", parts.read, 1))
         for name, gate, pin in pins:
             rows_ = memo.get_or(("pin", gate, pin), lambda g=gate, p=pin: _pinned(v, g, p))
-            out.append((name, rows_[t - 1][q.name]))
+            out.append((name, rows_[t - 1][q.name], _feedback(v, parts, name, gate)))
     if t > 1 and q.kind != "gate":
-        out.append(("previous_step", rows[t - 2][q.name]))
+        out.append(("previous_step", rows[t - 2][q.name], FEEDBACK["previous_step"]))
     return out
 
 
@@ -251,8 +267,9 @@ def _question(v: Variant, parts: Anatomy, q: Quantity, t: int, box: int | None,
         math = (f"{q.tex} = {_apply_tex(q, _tex_values(pre, tex_number))} = "
                 f"{_tex_values(exact, tex_number)} \\approx {display}")
     solution = (Step(explanation or T("ex.trace.sol.value"), math, f"${display}$"),)
-    candidates = [Misconception(name, _key_values(vals), FEEDBACK[name])
-                  for name, vals in _alternatives(v, parts, q, t, memo) if len(vals) == size]
+    candidates = [Misconception(name, _key_values(vals), feedback)
+                  for name, vals, feedback in _alternatives(v, parts, q, t, memo)
+                  if len(vals) == size]
     mcs = distinct_misconceptions(kind, (answer, *accept), tol, candidates)
     return Question(qid(t, q.name), FAMILY, kind, prompt, answer, tol,
                     display=display, exact=exact_key, exact_display=display_exact,

@@ -589,5 +589,5 @@ def variant_from_model(model: Model, inputs: Any, h0: Any = None, c0: Any = None
     options = {k: v for k, v in model.cell_options.items()}
     return Variant(WEIGHTS_EXAMPLE, None, student, check_worked(chosen, steps), weights,
                    tuple(tuple(row) for row in arr.tolist()), (),
-                   {"n": n_in, "m": hidden if hidden != n_in else hidden + 1}, 0, options,
+                   {"n": n_in, "m": hidden}, 0, options,
                    _vector(h0, hidden, "--h0"), _vector(c0, hidden, "--c0"), ideal=False)
