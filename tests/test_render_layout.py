@@ -91,6 +91,10 @@ def test_solutions_edition_is_not_a_form():
     assert "\\answerfield{" not in sol.split(body)[1] and "\\inlineanswer{" not in sol.split(body)[1]
     md = render(ws, "md")
     assert "**Name:**" not in md and "Answer every question" not in md
+    for section in ws.sections:  # table captions say what to fill in: the form's only
+        if section.table is not None and section.table.caption:
+            assert section.table.caption not in md
+            assert section.table.caption in render(ws.student_edition(), "md")
 
 
 def test_header_states_goals_time_and_points():
