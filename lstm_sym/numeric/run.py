@@ -117,6 +117,15 @@ def _initial(value: Any, layers: int, size: int, batch: int, where: str) -> list
     return [np.array(arr[k].T) for k in range(layers)]
 
 
+def _output_size(model: Model) -> int:
+    """The output's length: usually the symbol m or p itself, looked up without SymPy's
+    subs (which cost more than a small exact trace when exercises run thousands)."""
+    sizes = {n: model.sizes["input"], m: model.sizes["hidden"],
+             p: model.sizes.get("proj", model.sizes["hidden"])}
+    rows = model.cell.output.shape[0]
+    return int(sizes[rows]) if rows in sizes else int(sp.sympify(rows).subs(sizes))
+
+
 def _state_sizes(model: Model) -> dict[str, int]:
     sizes = {"c": model.sizes["hidden"], "h": model.sizes.get("proj", model.sizes["hidden"])}
     return {st.name: sizes[st.name] for st in model.cell.states}
@@ -173,9 +182,7 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
         if be.dtype != np.float64:  # float64 values were checked finite; narrower may overflow
             _check_fits(be.dtype, [("--inputs", layer_in)] +
                         [(f"--weights: {k}", v) for layer in layers for k, v in layer.items()])
-    out_size = int(sp.sympify(cell.output.shape[0]).subs(
-        {n: model.sizes["input"], m: model.sizes["hidden"],
-         p: model.sizes.get("proj", model.sizes["hidden"])}))
+    out_size = _output_size(model)
     traces, finals, all_envs = [], [], []
     for li, params in enumerate(layers):
         state = {st.prev.name: be.to_array(states0[st.name][li]) for st in cell.states}
