@@ -8,10 +8,11 @@ be changed inside a document. Each student starts on an odd page (a blank page i
 after a sheet with an odd number of pages) and their pages are numbered from 1, so the
 file prints duplex with one student per sheet of paper.
 
-The class is cut into as many consecutive parts as there are cores; each part is one
-LaTeX run, the parts run in parallel and ``pdfunite`` (poppler-utils) joins them. Each
-part has an even number of pages, so the odd-page rule holds across the joins. Without
-``pdfunite`` the class is one LaTeX run.
+The class is cut into consecutive parts, one per core (more for a large class, so that
+no run nears the LaTeX time limit on a busy machine: at most PART_STUDENTS students a
+part); each part is one LaTeX run, the parts run in parallel and ``pdfunite``
+(poppler-utils) joins them. Each part has an even number of pages, so the odd-page rule
+holds across the joins. Without ``pdfunite`` the class is one LaTeX run.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ FILE_NAMES = {"worksheet": "class-worksheets.pdf", "solutions": "class-solutions
 # \ReadonlyShipoutCounter counts the pages shipped so far (LaTeX 2020-10 and later).
 STUDENT_START = "\\clearpage\n\\setcounter{page}{1}\n"
 STUDENT_END = "\\clearpage\n\\ifodd\\ReadonlyShipoutCounter\\null\\thispagestyle{empty}\\clearpage\\fi\n"
+PART_STUDENTS = 40  # ~15 s of pdflatex for solutions on an idle core; the limit is 300 s
 JOIN_PROGRAM = "pdfunite"
 JOIN_PACKAGE = "poppler-utils"
 
@@ -91,6 +93,17 @@ class ClassPdfs:
     missing: set[str]
 
 
+def part_count(students: int, cores: int) -> int:
+    """How many LaTeX runs a class takes: a multiple of the cores (so they finish together),
+    enough that none has more than PART_STUDENTS students.
+
+    >>> part_count(300, 2), part_count(30, 2), part_count(1, 4)
+    (8, 2, 4)
+    """
+    needed = -(-students // PART_STUDENTS)
+    return -(-needed // cores) * cores
+
+
 def parts_of(sheets: Sequence[str], count: int) -> list[list[str]]:
     """`sheets` cut into at most `count` consecutive parts of near-equal size.
 
@@ -128,7 +141,7 @@ def write_class_pdfs(sources: dict[str, Sequence[str]], folder: Path, *,
             if not sheets:
                 continue
             jobs = []
-            for k, part in enumerate(parts_of(sheets, cores if joinable else 1)):
+            for k, part in enumerate(parts_of(sheets, part_count(len(sheets), cores) if joinable else 1)):
                 tex = class_document(part)
                 jobs.append(PdfJob(tex, work / f"{edition}-{k + 1:02d}.pdf", engine_for(tex), assets))
             absent = missing_program({job.engine for job in jobs})
