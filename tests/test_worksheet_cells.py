@@ -344,3 +344,35 @@ def test_a_cell_with_other_gate_names_gets_a_key_and_sheet_with_those_names(monk
     section = cell_section.generate(v)
     assert r"W_{k}" in section.math and r"\sigma\left(z_{a}\right)" in section.math
     assert "W_{r}" not in section.math and "z_{u}" not in section.math
+
+
+@pytest.mark.skipif(any(__import__("shutil").which(p) is None
+                        for p in ("latexmk", "pdflatex", "xelatex", "pdftotext")),
+                    reason="TeX (latexmk, pdflatex, xelatex) or pdftotext is not installed")
+def test_sheets_of_every_cell_kind_compile_to_pdf(tmp_path):
+    import subprocess
+
+    from lstm_sym.exercises.exercise_set import from_weights
+    from lstm_sym.handouts.content import build_worksheet
+    from lstm_sym.handouts.pdf import PdfJob, compile_many
+    from lstm_sym.handouts.render import render
+    from lstm_sym.numeric.weights import model_from_torch
+
+    case = CASES[1]  # the LSTM with two hidden units, on PyTorch's weights
+    own = from_weights(model_from_torch(case["state_dict"]), case["inputs"], case["h0"],
+                       case["c0"])
+    sets = {"gru-en": (build_set(seed=3, cell_options={"cell": "gru"}, hidden=2), "en"),
+            "rnn-zh": (build_set(seed=4, cell_options={"cell": "rnn"}), "zh"),
+            "lstm-peephole-zh": (build_set(seed=5, cell_options={"cell": "lstm",
+                                                                 "peephole": "diagonal"}), "zh"),
+            "lstm-weights-en": (own, "en")}
+    jobs = []
+    for name, (exset, lang) in sets.items():
+        ws = build_worksheet(exset, lang)
+        jobs += [PdfJob(render(ws, "tex"), tmp_path / f"{name}-solutions.pdf"),
+                 PdfJob(render(ws.student_edition(), "tex"), tmp_path / f"{name}-worksheet.pdf")]
+    results = compile_many(jobs)
+    assert all(r.ok for r in results), [str(r.error) for r in results if not r.ok]
+    text = subprocess.run(["pdftotext", str(tmp_path / "gru-en-worksheet.pdf"), "-"],
+                          capture_output=True, check=True).stdout.decode()
+    assert "GRU" in text and "Trace the cell" in text
