@@ -81,10 +81,6 @@ class Anatomy:
         """The carried state a quantity is the new value of (``c`` for the lecture's c)."""
         return quantity if quantity in self.state_names else None
 
-    def saturating(self) -> tuple[Quantity, ...]:
-        """Quantities whose value is a squashing function of a pre-activation."""
-        return tuple(q for q in self.quantities if q.argument is not None)
-
 
 def _symbols(expr: sp.Basic) -> set[str]:
     return {node.name for node in sp.preorder_traversal(expr) if isinstance(node, sp.MatrixSymbol)}
