@@ -13,9 +13,10 @@ from test_render_sample import sample_worksheet
 
 import lstm_sym.cli.worksheet as command
 from lstm_sym.errors import UserError
+from lstm_sym.exercises.formatting import latex_to_text
 from lstm_sym.handouts import render as render_module
 from lstm_sym.handouts.content import Student
-from lstm_sym.handouts.pictures import latex_to_text, trace_svg
+from lstm_sym.handouts.pictures import trace_svg
 from lstm_sym.handouts.render import (
     builtin_templates,
     environment,

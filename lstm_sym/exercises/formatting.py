@@ -135,47 +135,119 @@ def key_vector(values: Iterable[Any], digits: int = 12) -> str:
     return "[" + ", ".join(key_number(v, digits) for v in values) + "]"
 
 
-# --- LaTeX in prose -> plain text for key.json prompts ----------------------------------
+# --- LaTeX in prose -> plain text (key.json prompts, plot and diagram labels) -----------
 
-_MACROS = {
-    r"\sigma": "σ", r"\partial": "∂", r"\cdot": "·", r"\times": "×", r"\odot": "⊙",
-    r"\approx": "≈", r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\to": "→",
-    r"\neq": "≠", r"\ne": "≠", r"\prod": "∏", r"\sum": "∑", r"\tanh": "tanh", r"\in": "∈",
-    r"\left": "", r"\right": "", r"\,": " ", r"\;": " ", r"\quad": "  ", r"\ldots": "…",
-    r"\dots": "…", r"\mathbf{1}": "1", r"\infty": "∞", r"\Rightarrow": "⇒", r"\lvert": "|",
-    r"\rvert": "|", r"\mid": "|", r"\top": "ᵀ", r"\prime": "′",
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
+    "phi": "φ", "psi": "ψ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ",
 }
-_MACRO_RE = re.compile("|".join(re.escape(k) for k in sorted(_MACROS, key=len, reverse=True))
-                       + r"(?![A-Za-z])")
-_FRAC_RE = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
-_TEXT_RE = re.compile(r"\\(?:text|texttt|mathrm|operatorname)\{([^{}]*)\}")
-_SUB_RE = re.compile(r"_\{([^{}]*)\}")
-_SUP_RE = re.compile(r"\^\{([^{}]*)\}")
+_SYMBOLS = {
+    "cdot": "·", "times": "×", "odot": "⊙", "circ": "∘", "to": "→", "rightarrow": "→",
+    "approx": "≈", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "pm": "±",
+    "infty": "∞", "prime": "′", "ldots": "…", "dots": "…", "partial": "∂", "top": "ᵀ",
+    "ne": "≠", "in": "∈", "sum": "∑", "prod": "∏", "Rightarrow": "⇒", "lvert": "|",
+    "rvert": "|", "mid": "|",
+}
+_SPACES = {",": " ", ";": " ", ":": " ", "!": "", "quad": " ", "qquad": " ", " ": " "}
+_SUB_DIGITS = str.maketrans("0123456789+-()=", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎₌")
+_SUP_DIGITS = str.maketrans("0123456789+-()=", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾⁼")
+_DROP = ("left", "right", "big", "Big", "bigl", "bigr", "displaystyle", "mathrm", "mathbf",
+         "mathit", "operatorname", "text", "texttt", "boldsymbol", "mathsf")
 
 
-def _plain_math(tex: str) -> str:
-    out = _TEXT_RE.sub(r"\1", tex.replace(r"\_", "_"))
-    for _ in range(3):  # nested fractions, innermost first
-        out = _FRAC_RE.sub(lambda mt: f"({mt.group(1)})/({mt.group(2)})", out)
-    out = _MACRO_RE.sub(lambda mt: _MACROS[mt.group(0)], out)
-    # x_{1} -> x_1; c_{t-1} keeps its braces (protected from the brace removal below)
-    out = _SUB_RE.sub(lambda mt: "_" + (mt.group(1) if mt.group(1).isalnum()
-                                        else f"\x00{mt.group(1)}\x01"), out)
-    out = _SUP_RE.sub(lambda mt: "^" + (mt.group(1) if re.fullmatch(r"-?\w+", mt.group(1))
-                                        else f"({mt.group(1)})"), out)
-    out = out.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
-    out = re.sub(r"\\([A-Za-z]+)", r"\1", out)
-    return re.sub(r"  +", " ", out).strip()
+def _group(tex: str, start: int) -> tuple[str, int]:
+    """The argument at `start` (a braced group or one character) and the index after it."""
+    if start < len(tex) and tex[start] == "{":
+        depth = 0
+        for j in range(start, len(tex)):
+            depth += {"{": 1, "}": -1}.get(tex[j], 0)
+            if depth == 0:
+                return tex[start + 1 : j], j + 1
+        return tex[start + 1 :], len(tex)
+    if start < len(tex) and tex[start] == "\\":
+        m = re.match(r"\\[A-Za-z]+|\\.", tex[start:])
+        assert m is not None
+        return m.group(0), start + len(m.group(0))
+    return tex[start : start + 1], start + 1
+
+
+def _script(body: str, table: dict, mark: str) -> str:
+    text = latex_to_text(body)
+    if text and all(ch in "0123456789+-()=" for ch in text.replace("−", "-")):
+        return text.replace("−", "-").translate(table)
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+
+
+def _operand(text: str) -> str:
+    """A fraction's part, in parentheses unless it is one symbol or number."""
+    return text if len(text) == 1 or text.isalnum() else f"({text})"
+
+
+def latex_to_text(tex: str) -> str:
+    """Readable plain text for a small LaTeX formula, for labels that cannot show math.
+
+    Digit subscripts become Unicode (x₁); letter subscripts stay as ``_i`` because
+    Unicode has no subscript f.
+
+    >>> latex_to_text(r"z_f = 100x_2 + 10")
+    'z_f = 100x₂ + 10'
+    >>> latex_to_text(r"\\sigma(z_o) \\cdot h(c')")
+    "σ(z_o) · h(c')"
+    >>> latex_to_text(r"\\frac{1}{1+e^{-z}}")
+    '1/(1+e^(−z))'
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch == "\\":
+            m = re.match(r"\\([A-Za-z]+|.)", tex[i:])
+            assert m is not None
+            name, i = m.group(1), i + len(m.group(0))
+            if name == "frac":
+                num, i = _group(tex, i)
+                den, i = _group(tex, i)
+                out.append(f"{_operand(latex_to_text(num))}/{_operand(latex_to_text(den))}")
+            elif name in _GREEK:
+                out.append(_GREEK[name])
+            elif name in _SYMBOLS:
+                out.append(_SYMBOLS[name])
+            elif name in _SPACES:
+                out.append(_SPACES[name])
+            elif name in _DROP:
+                continue
+            else:
+                out.append(name)  # \tanh → tanh, \{ → {
+        elif ch in "_^":
+            body, i = _group(tex, i + 1)
+            out.append(_script(body, _SUB_DIGITS if ch == "_" else _SUP_DIGITS, ch))
+        elif ch in "{}":
+            i += 1
+        elif ch == "-":
+            out.append("−")
+            i += 1
+        elif ch == "~":
+            out.append(" ")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 def plain(text: str) -> str:
-    """Prose with inline ``$…$`` math as plain text (key.json prompts and feedback).
+    """Prose with inline ``$…$`` math as plain text: key.json prompts and feedback, and
+    plot labels (matplotlib's mathtext would set the prose around the math in a font
+    without CJK glyphs).
 
+    >>> plain("时间步 $t$"), plain("memory $c_1$")
+    ('时间步 t', 'memory c₁')
     >>> plain(r"Is $\\sigma(z_{i}) \\approx 1$ at $c_{t-1} = 10^{-5}$?")
-    'Is σ(z_i) ≈ 1 at c_{t-1} = 10^-5?'
+    'Is σ(z_i) ≈ 1 at c_(t−1) = 10⁻⁵?'
     """
-    parts = text.split("$")
-    return "".join(_plain_math(p) if k % 2 else p for k, p in enumerate(parts))
+    return re.sub(r"\$([^$]*)\$", lambda m: latex_to_text(m.group(1)), text)
+
 
 
 # --- misconceptions that would be graded as right are not misconceptions ---------------

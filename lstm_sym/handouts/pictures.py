@@ -10,9 +10,9 @@ The SVG is deterministic: fixed hash salt, no date, no random ids.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
+from lstm_sym.exercises.formatting import latex_to_text, plain
 from lstm_sym.handouts.content import TracePlot
 
 # One small panel per series, in the plot's order (the cell's states, output and gates,
@@ -20,103 +20,6 @@ from lstm_sym.handouts.content import TracePlot
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARKERS = ("o", "s", "^", "v", "D", "P", "X")  # colour-blind-safe (Okabe–Ito) + a marker each
 PANELS_PER_ROW = 5
-
-_GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
-    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
-    "phi": "φ", "psi": "ψ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ",
-}
-_SYMBOLS = {
-    "cdot": "·", "times": "×", "odot": "⊙", "circ": "∘", "to": "→", "rightarrow": "→",
-    "approx": "≈", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "pm": "±",
-    "infty": "∞", "prime": "′", "ldots": "…", "dots": "…", "partial": "∂", "top": "ᵀ",
-}
-_SPACES = {",": " ", ";": " ", ":": " ", "!": "", "quad": " ", "qquad": " ", " ": " "}
-_SUB_DIGITS = str.maketrans("0123456789+-()=", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎₌")
-_SUP_DIGITS = str.maketrans("0123456789+-()=", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾⁼")
-_DROP = ("left", "right", "big", "Big", "bigl", "bigr", "displaystyle", "mathrm", "mathbf",
-         "mathit", "operatorname", "text", "boldsymbol", "mathsf")
-
-
-def _group(tex: str, start: int) -> tuple[str, int]:
-    """The argument at `start` (a braced group or one character) and the index after it."""
-    if start < len(tex) and tex[start] == "{":
-        depth = 0
-        for j in range(start, len(tex)):
-            depth += {"{": 1, "}": -1}.get(tex[j], 0)
-            if depth == 0:
-                return tex[start + 1 : j], j + 1
-        return tex[start + 1 :], len(tex)
-    if start < len(tex) and tex[start] == "\\":
-        m = re.match(r"\\[A-Za-z]+|\\.", tex[start:])
-        assert m is not None
-        return m.group(0), start + len(m.group(0))
-    return tex[start : start + 1], start + 1
-
-
-def _script(body: str, table: dict, mark: str) -> str:
-    text = latex_to_text(body)
-    if text and all(ch in "0123456789+-()=" for ch in text.replace("−", "-")):
-        return text.replace("−", "-").translate(table)
-    return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
-
-
-def _operand(text: str) -> str:
-    """A fraction's part, in parentheses unless it is one symbol or number."""
-    return text if len(text) == 1 or text.isalnum() else f"({text})"
-
-
-def latex_to_text(tex: str) -> str:
-    """Readable plain text for a small LaTeX formula, for labels that cannot show math.
-
-    Digit subscripts become Unicode (x₁); letter subscripts stay as ``_i`` because
-    Unicode has no subscript f.
-
-    >>> latex_to_text(r"z_f = 100x_2 + 10")
-    'z_f = 100x₂ + 10'
-    >>> latex_to_text(r"\\sigma(z_o) \\cdot h(c')")
-    "σ(z_o) · h(c')"
-    >>> latex_to_text(r"\\frac{1}{1+e^{-z}}")
-    '1/(1+e^(−z))'
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(tex):
-        ch = tex[i]
-        if ch == "\\":
-            m = re.match(r"\\([A-Za-z]+|.)", tex[i:])
-            assert m is not None
-            name, i = m.group(1), i + len(m.group(0))
-            if name == "frac":
-                num, i = _group(tex, i)
-                den, i = _group(tex, i)
-                out.append(f"{_operand(latex_to_text(num))}/{_operand(latex_to_text(den))}")
-            elif name in _GREEK:
-                out.append(_GREEK[name])
-            elif name in _SYMBOLS:
-                out.append(_SYMBOLS[name])
-            elif name in _SPACES:
-                out.append(_SPACES[name])
-            elif name in _DROP:
-                continue
-            else:
-                out.append(name)  # \tanh → tanh, \{ → {
-        elif ch in "_^":
-            body, i = _group(tex, i + 1)
-            out.append(_script(body, _SUB_DIGITS if ch == "_" else _SUP_DIGITS, ch))
-        elif ch in "{}":
-            i += 1
-        elif ch == "-":
-            out.append("−")
-            i += 1
-        elif ch == "~":
-            out.append(" ")
-            i += 1
-        else:
-            out.append(ch)
-            i += 1
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
-
 
 _ASCII = str.maketrans({"σ": "sigma", "−": "-", "×": "x", "⊙": "*", "·": "*", "′": "'",
                         "…": "...", "→": "->", "≈": "~", "≤": "<=", "≥": ">=", "≠": "!=",
@@ -134,16 +37,6 @@ def ascii_label(tex: str) -> str:
     ('z_i = 100x_2 - 10', 'sigma(z_f)', 'h_(t-1)')
     """
     return latex_to_text(tex).translate(_ASCII)
-
-
-def plain_label(text: str) -> str:
-    """A label with ``$…$`` math as plain text, for matplotlib: mathtext would set the
-    prose around the math in a font without CJK glyphs.
-
-    >>> plain_label("时间步 $t$"), plain_label("memory $c_1$")
-    ('时间步 t', 'memory c₁')
-    """
-    return re.sub(r"\$([^$]*)\$", lambda m: latex_to_text(m.group(1)), text)
 
 
 def number(value: float) -> str:
@@ -205,9 +98,9 @@ def trace_svg(plot: TracePlot, xlabel: str) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    xlabel = plain_label(xlabel)
+    xlabel = plain(xlabel)
     names = list(plot.series)
-    labels = {name: plain_label(plot.labels.get(name, name)) for name in names}
+    labels = {name: plain(plot.labels.get(name, name)) for name in names}
     cjk = any(ord(ch) > 0x2E80 for text in (*labels.values(), xlabel) for ch in text)
     rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": 9,
           "axes.spines.top": False, "axes.spines.right": False}

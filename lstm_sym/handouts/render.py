@@ -24,15 +24,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from lstm_sym.exercises.formatting import latex_to_text
 from lstm_sym.handouts import layout
 from lstm_sym.handouts.content import Section, Step, Worksheet
-from lstm_sym.handouts.pictures import (
-    ascii_label,
-    coordinates,
-    latex_to_text,
-    panel_range,
-    series_style,
-)
+from lstm_sym.handouts.pictures import ascii_label, coordinates, panel_range, series_style
 from lstm_sym.i18n import catalogue
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
