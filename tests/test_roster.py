@@ -56,5 +56,15 @@ def test_unreadable_and_non_utf8_files(tmp_path):
         read_roster(tmp_path / "missing.csv")
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("id,name\ns1,Ada\ns2,Zoë\n".encode("latin-1"))
-    with pytest.raises(UserError, match="line 3: not UTF-8"):
+    with pytest.raises(UserError, match=r"line 3 \(byte 20\): not UTF-8"):
         read_roster(latin1)
+
+
+def test_a_roster_is_read_as_every_csv_file(tmp_path):
+    # one CSV reader (csvio) for answers and rosters: Excel's semicolons and tabs too
+    for text in ("id;name\ns1;Ada\n", "ID\tName\ns1\tAda\n"):
+        assert parse_roster(text, "r") == [Student("s1", "Ada")]
+    with pytest.raises(UserError, match="^r: empty file .*'id,name'"):
+        parse_roster("\n\n", "r")
+    with pytest.raises(UserError, match="is a folder"):
+        read_roster(tmp_path)

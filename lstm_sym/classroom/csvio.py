@@ -142,8 +142,9 @@ def _records(lines: list[str], delimiter: str) -> Iterator[Row | BadRow]:
         start = restart
 
 
-def parse_table(text: str, source: str) -> Table:
-    """A table from CSV text; `source` names it in messages.
+def parse_table(text: str, source: str, expected: str = "student,question,answer") -> Table:
+    """A table from CSV text; `source` names it in messages, `expected` is the header
+    an empty file is told to have.
 
     >>> t = parse_table('a;b\\r\\n1;"x\\ny"\\r\\n\\r\\n2;z\\r\\n', "f.csv")
     >>> t.delimiter, [(r.line, r.cells) for r in t.rows]
@@ -153,7 +154,7 @@ def parse_table(text: str, source: str) -> Table:
     lines = list(io.StringIO(text, newline=""))
     if not any(line.strip() for line in lines):
         raise UserError(f"{source}: empty file (expected a header line such as "
-                        "'student,question,answer')")
+                        f"'{expected}')")
     delimiter = _delimiter(lines[0])
     old_limit = csv.field_size_limit(MAX_FIELD)
     try:
@@ -177,7 +178,8 @@ def parse_table(text: str, source: str) -> Table:
                  delimiter)
 
 
-def read_table(path: str | Path, option: str = "--answers") -> Table:
+def read_table(path: str | Path, option: str = "--answers",
+               expected: str = "student,question,answer") -> Table:
     """Read a CSV file; a missing, unreadable, non-UTF-8 or empty file is a UserError.
 
     >>> import tempfile, pathlib
@@ -193,7 +195,7 @@ def read_table(path: str | Path, option: str = "--answers") -> Table:
         raise UserError(f"{option}: {str(path)!r} is a folder, not a CSV file") from None
     except OSError as exc:
         raise UserError(f"{option}: cannot read {str(path)!r} ({exc.strerror})") from None
-    return parse_table(decode_csv(data, str(path)), str(path))
+    return parse_table(decode_csv(data, str(path)), str(path), expected)
 
 
 # --- the answers table ------------------------------------------------------------------

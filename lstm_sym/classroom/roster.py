@@ -1,19 +1,18 @@
 """Class rosters: a CSV file with columns ``id`` and ``name``, one student a row.
 
-UTF-8 with or without a byte-order mark, quoting as CSV allows, names in any
-script. Each id becomes a folder name, so it must be safe: letters, digits,
-``.``, ``_``, ``-``, not starting with ``.``. Every problem is reported as one
-line naming the file and line.
+Read as every CSV file is (csvio: UTF-8 with or without a byte-order mark, commas,
+semicolons or tabs, quoting as CSV allows), names in any script. Each id becomes a
+folder name, so it must be safe: letters, digits, ``.``, ``_``, ``-``, not starting
+with ``.``. Every problem is reported as one line naming the file and line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from pathlib import Path
 
+from lstm_sym.classroom.csvio import Table, normalize_header, parse_table, read_table
 from lstm_sym.errors import UserError
 from lstm_sym.key import Student
 
@@ -22,40 +21,39 @@ MAX_ID = 64
 
 
 def parse_roster(text: str, source: str = "roster") -> list[Student]:
-    """Students from CSV text; `source` names the input in error messages.
+    """Students from CSV text (read as every CSV file is, see csvio); `source` names the
+    input in error messages. Unlike an answers file, a roster is all or nothing: a row
+    that is not CSV is an error, not a row left out.
 
     >>> [s.name for s in parse_roster('id,name\\ns1,"O\\'Brien, Ann"\\ns2,李雷\\n')]
     ["O'Brien, Ann", '李雷']
     """
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise UserError(f"{source}: empty file (expected a header line 'id,name')")
-        columns = [h.strip().lower() for h in header]
-        for needed in ("id", "name"):
-            if needed not in columns:
-                found = ", ".join(h for h in columns if h) or "nothing"
-                raise UserError(f"{source} line 1: missing column '{needed}' (found: {found})")
-        id_col, name_col = columns.index("id"), columns.index("name")
-        students: list[Student] = []
-        first_line: dict[str, int] = {}
-        end = reader.line_num
-        for row in reader:
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines are not students
-            where = f"{source} line {line}"
-            student = _student(row, id_col, name_col, where)
-            key = student.id.lower()  # s1 and S1 would share a folder on macOS/Windows
-            if key in first_line:
-                raise UserError(f"{where}: duplicate id {student.id!r} "
-                                f"(first on line {first_line[key]})")
-            first_line[key] = line
-            students.append(student)
-    except csv.Error as exc:
-        raise UserError(f"{source} line {reader.line_num}: not valid CSV ({exc})") from None
+    return roster_students(parse_table(text, source, expected="id,name"))
+
+
+def roster_students(table: Table) -> list[Student]:
+    """The students of a roster read as a table; every problem is a UserError."""
+    source = table.source
+    if table.bad:
+        bad = table.bad[0]
+        raise UserError(f"{source} line {bad.line}: not valid CSV: {bad.reason}")
+    columns = [normalize_header(h) for h in table.header]
+    for needed in ("id", "name"):
+        if needed not in columns:
+            found = ", ".join(h for h in columns if h) or "nothing"
+            raise UserError(f"{source} line 1: missing column '{needed}' (found: {found})")
+    id_col, name_col = columns.index("id"), columns.index("name")
+    students: list[Student] = []
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        where = f"{source} line {row.line}"
+        student = _student(list(row.cells), id_col, name_col, where)
+        key = student.id.lower()  # s1 and S1 would share a folder on macOS/Windows
+        if key in first_line:
+            raise UserError(f"{where}: duplicate id {student.id!r} "
+                            f"(first on line {first_line[key]})")
+        first_line[key] = row.line
+        students.append(student)
     if not students:
         raise UserError(f"{source}: no students (only a header line)")
     return students
@@ -87,14 +85,4 @@ def read_roster(path: str | Path) -> list[Student]:
     >>> read_roster(p)
     [Student(id='s001', name='Ada')]
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"--students: cannot read {str(path)!r} ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path} line {line}: not UTF-8 text (save the roster as UTF-8)") from None
-    return parse_roster(text, str(path))
+    return roster_students(read_table(path, "--students", expected="id,name"))
