@@ -65,6 +65,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -137,6 +138,94 @@ class Tolerance:
         """A validated key's ``tolerance`` (missing fields are 0 / None)."""
         spec = spec or {}
         return cls(spec.get("abs") or 0.0, spec.get("rel") or 0.0, spec.get("sigfigs"))
+
+
+# --- when a numeric answer matches a target: one rule for the checker (which grades with
+# it) and the exercises (which drop misconceptions the checker could not tell apart) ---
+
+# Rounding noise of a difference computed at 50 digits, relative to the values compared:
+# it lets a tolerance of 0.01 accept |difference| = 0.01 exactly, and nothing more.
+_NOISE = Fraction(1, 10**45)
+
+
+class Limits(Protocol):
+    """A tolerance as the rule reads it: the key's :class:`Tolerance` (floats, read as
+    the decimals they print as) or the checker's compiled one (exact fractions)."""
+
+    abs: Any
+    rel: Any
+    sigfigs: int | None
+
+
+def _real(ctx: Any, value: Any) -> Any:
+    """A tolerance bound in the values' mpmath context: 0.01 means the decimal 0.01."""
+    exact = value if isinstance(value, Fraction) else Fraction(str(value))
+    return ctx.mpf(exact.numerator) / exact.denominator
+
+
+def close(a: Any, b: Any, rel: float = 1e-30, floor: float = 1e-10) -> bool:
+    """Equal up to rounding noise at 50 digits: |a - b| <= rel·max(floor, |a|, |b|).
+
+    The floor absorbs cancellation noise when the true value is 0; at 1e-10 it
+    still tells apart values as small as 1e-39.
+
+    >>> import mpmath
+    >>> close(mpmath.mpf(1), mpmath.mpf(1) + mpmath.mpf("1e-31")), close(0, 1e-41)
+    (True, True)
+    """
+    return abs(a - b) <= rel * max(floor, abs(a), abs(b))
+
+
+def round_sigfigs(value: Any, figures: int) -> tuple[int, int]:
+    """`value` (an mpmath number) rounded to `figures` significant figures, as
+    (mantissa, exponent), half away from zero.
+
+    >>> import mpmath
+    >>> round_sigfigs(mpmath.mpf("0.73106"), 3), round_sigfigs(mpmath.mpf("-9.996"), 3)
+    ((731, -3), (-100, -1))
+    """
+    if not value:
+        return (0, 0)
+    ctx = value.context
+    exponent = int(ctx.floor(ctx.log10(abs(value)))) - figures + 1
+    mantissa = int(ctx.floor(abs(value) / ctx.mpf(10) ** exponent + ctx.mpf(0.5)))
+    if mantissa >= 10**figures:  # 9.996 -> 10.0: renormalise the carry
+        mantissa, exponent = mantissa // 10, exponent + 1
+    return (mantissa if value > 0 else -mantissa, exponent)
+
+
+def within_tolerance(value: Any, target: Any, tolerance: Limits) -> bool:
+    """True if `value` passes any tolerance that is set (or equals `target` to 30
+    significant digits); both are mpmath numbers of one context, at 50 digits. No
+    absolute floor: 1e-45 and 9e-45 differ at rel 0.01.
+
+    >>> import mpmath
+    >>> with mpmath.workdps(50):
+    ...     (within_tolerance(mpmath.mpf(7), mpmath.mpf("6.99966"), Tolerance(abs=0.01)),
+    ...      within_tolerance(mpmath.mpf("1e-45"), mpmath.mpf("9e-45"), Tolerance(rel=0.01)),
+    ...      within_tolerance(mpmath.mpf("9.8"), mpmath.mpf(10), Tolerance(sigfigs=2)))
+    (True, False, True)
+    """
+    if close(value, target, floor=0):
+        return True
+    ctx = value.context
+    distance = abs(value - target)
+    noise = _real(ctx, _NOISE) * max(abs(value), abs(target))
+    if tolerance.abs and distance <= _real(ctx, tolerance.abs) + noise:
+        return True
+    if tolerance.rel and distance <= _real(ctx, tolerance.rel) * abs(target) + noise:
+        return True
+    if tolerance.sigfigs:
+        # N figures (as STACK's NumSigFigs judges them): the same when both are rounded
+        # (half away from zero), or closer than half a unit in the target's N-th figure,
+        # so 9.8 is 10 to two figures while 9.5 is not.
+        figures = tolerance.sigfigs
+        if round_sigfigs(value, figures) == round_sigfigs(target, figures):
+            return True
+        if target:
+            exponent = int(ctx.floor(ctx.log10(abs(target)))) - figures + 1
+            return distance < ctx.mpf(10) ** exponent / 2 - noise
+    return False
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@
   equal when both are rounded to N figures, or closer to the target than half a unit in
   its N-th figure (9.8 is 10 to two figures), which agrees with STACK's fixtures. ``sigfigs_strict`` also
   asks that the answer be written with that many significant figures, as STACK's
-  NumSigFigs does (see :func:`written_sigfigs`).
+  NumSigFigs does (see :func:`written_sigfigs`). The rule itself is
+  :func:`lstm_sym.key.within_tolerance`, so that the exercises drop exactly the
+  misconceptions this checker could not tell from the answer.
 * integers: exact equality of rationals (``4*10``, ``40.0`` and ``80/2`` are 40).
 * expressions: **AlgEquiv**, decided as follows.
 
@@ -33,9 +35,8 @@
   instance σ(1000·x) against its saturated value), which no realistic
   student answer produces.
 
->>> tol = Tolerance.from_key({"abs": 0.01, "rel": 0.0, "sigfigs": None})
->>> within_tolerance(to_real(Fraction(7)), to_real(Fraction(699966, 100000)), tol)
-True
+>>> Tolerance.from_key({"abs": 0.01, "rel": 0.0, "sigfigs": None}).abs
+Fraction(1, 100)
 """
 
 from __future__ import annotations
@@ -49,24 +50,19 @@ from fractions import Fraction
 
 from lstm_sym.checker.nodes import Node
 from lstm_sym.checker.numeric import (
-    CTX,
     FALLBACK_DOMAINS,
     Evaluator,
     Real,
     Sampler,
     TooComplex,
     Undefined,
-    close,
     compile_node,
-    to_real,
 )
 from lstm_sym.errors import UserError
+from lstm_sym.key import close
 
 REQUIRED_POINTS = 8
 MAX_POINTS = 40
-# Rounding noise of a difference computed at 50 digits, relative to the values compared:
-# it lets a tolerance of 0.01 accept |difference| = 0.01 exactly, and nothing more.
-_NOISE = Fraction(1, 10**45)
 _WRITTEN = re.compile(r"[+-]?(\d*)(?:\.(\d*))?(?:[eE][+-]?\d+)?")
 
 
@@ -108,21 +104,6 @@ class Tolerance:
         return cls(absolute, relative, sigfigs, strict)
 
 
-def round_sigfigs(value: Real, figures: int) -> tuple[int, int]:
-    """`value` rounded to `figures` significant figures, as (mantissa, exponent).
-
-    >>> round_sigfigs(to_real(Fraction(73106, 100000)), 3)
-    (731, -3)
-    """
-    if not value:
-        return (0, 0)
-    exponent = int(CTX.floor(CTX.log10(abs(value)))) - figures + 1
-    mantissa = int(CTX.floor(abs(value) / CTX.mpf(10) ** exponent + CTX.mpf(0.5)))
-    if mantissa >= 10**figures:  # 9.996 -> 10.0: renormalise the carry
-        mantissa, exponent = mantissa // 10, exponent + 1
-    return (mantissa if value > 0 else -mantissa, exponent)
-
-
 def written_sigfigs(text: str) -> tuple[int, int] | None:
     """How many significant figures a decimal literal shows, as (fewest, most): trailing
     zeros of a whole number are ambiguous (``1200`` has 2 to 4). None if `text` is not a
@@ -142,35 +123,6 @@ def written_sigfigs(text: str) -> tuple[int, int] | None:
     if fraction is not None:
         return (len(digits), len(digits))
     return (len(digits.rstrip("0")), len(digits))
-
-
-def within_tolerance(value: Real, target: Real, tolerance: Tolerance) -> bool:
-    """True if `value` passes any tolerance that is set (or equals `target` to 30
-    significant digits). No absolute floor: 1e-45 and 9e-45 differ at rel 0.01.
-
-    >>> tiny = Tolerance(rel=Fraction(1, 100))
-    >>> within_tolerance(to_real(Fraction(1, 10**45)), to_real(Fraction(9, 10**45)), tiny)
-    False
-    """
-    if close(value, target, floor=0):
-        return True
-    distance = abs(value - target)
-    noise = to_real(_NOISE) * max(abs(value), abs(target))
-    if tolerance.abs and distance <= to_real(tolerance.abs) + noise:
-        return True
-    if tolerance.rel and distance <= to_real(tolerance.rel) * abs(target) + noise:
-        return True
-    if tolerance.sigfigs:
-        # N figures (as STACK's NumSigFigs judges them): the same when both are rounded
-        # (half away from zero), or closer than half a unit in the target's N-th figure,
-        # so 9.8 is 10 to two figures while 9.5 is not.
-        figures = tolerance.sigfigs
-        if round_sigfigs(value, figures) == round_sigfigs(target, figures):
-            return True
-        if target:
-            exponent = int(CTX.floor(CTX.log10(abs(target)))) - figures + 1
-            return distance < CTX.mpf(10) ** exponent / 2 - noise
-    return False
 
 
 class Match(Enum):

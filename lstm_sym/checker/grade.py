@@ -21,7 +21,6 @@ from lstm_sym.checker.equivalence import (
     ExpressionTarget,
     Match,
     compare_expressions,
-    within_tolerance,
     written_sigfigs,
 )
 from lstm_sym.checker.feedback import join, message
@@ -31,7 +30,6 @@ from lstm_sym.checker.numeric import (
     Real,
     TooComplex,
     Undefined,
-    close,
     compile_node,
     exact_value,
     to_real,
@@ -49,6 +47,7 @@ from lstm_sym.checker.readers import (
 from lstm_sym.checker.sandbox import Call, Outcome
 from lstm_sym.checker.symbolic import simplifies_to_zero
 from lstm_sym.checker.verdict import Verdict
+from lstm_sym.key import close, within_tolerance
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+−]?\d+,\d+\s*")
 _SHAPE = re.compile(r"\s*\(?\s*(\d+)\s*(?:[x×X]|\\times)\s*(\d+)\s*\)?\s*")

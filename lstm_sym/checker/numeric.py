@@ -287,15 +287,6 @@ def evaluate(
     return compile_node(node)(env, functions or {})
 
 
-def close(a: Real, b: Real, rel: float = 1e-30, floor: float = 1e-10) -> bool:
-    """Equal up to rounding noise at 50 digits: |a - b| <= rel·max(floor, |a|, |b|).
-
-    The floor absorbs cancellation noise when the true value is 0; at 1e-10 it
-    still tells apart values as small as 1e-39.
-    """
-    return abs(a - b) <= rel * max(floor, abs(a), abs(b))
-
-
 # Where sample coordinates come from: (signs, decades) gives ±m·10^(j-6) for j in decades.
 Domain = tuple[tuple[int, ...], tuple[int, ...]]
 DEFAULT_DOMAIN: Domain = ((-1, 1), (-2, -1, 0))  # magnitudes 0.01 … 10, either sign

@@ -20,12 +20,12 @@ from lstm_sym.checker.numeric import (
     Real,
     TooComplex,
     Undefined,
-    close,
     evaluate,
     exact_value,
     to_real,
 )
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
+from lstm_sym.key import close
 
 
 def read_real(text: str, names: Names) -> tuple[Real, Node]:

@@ -15,11 +15,10 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from lstm_sym.key import Misconception, Tolerance
+from lstm_sym.key import Misconception, Tolerance, within_tolerance
 from lstm_sym.model.notation import sigma
 
 DPS = 50
-NOISE = mpmath.mpf("1e-30")
 
 
 def _mpf(value: Any) -> mpmath.mpf:
@@ -271,15 +270,14 @@ def _entries(kind: str, text: str) -> list[Any]:
 
 
 def _close(a: Any, b: Any, tolerance: Tolerance) -> bool:
+    # Numbers: the checker's own rule, so a kept misconception is one it can tell apart.
     if isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf):
         with mpmath.workdps(DPS):
-            distance = abs(a - b)
-            # The checker counts differences below 1e-30 (relative to max(1, |a|, |b|)) as
-            # rounding noise, so such answers cannot be told apart.
-            noise = NOISE * max(1, abs(a), abs(b))
-            return bool(distance <= noise or (tolerance.abs and distance <= tolerance.abs)
-                        or (tolerance.rel and distance <= tolerance.rel * abs(b)))
+            return within_tolerance(a, b, tolerance)
     a, b = sp.sympify(a), sp.sympify(b)
+    if a.is_number and b.is_number and a.is_real and b.is_real:  # sqrt(2) against 1.414
+        with mpmath.workdps(DPS):
+            return within_tolerance(_mpf(a.evalf(DPS)), _mpf(b.evalf(DPS)), tolerance)
     gap = sp.expand(a - b)  # enough for polynomials; simplify only what is left
     if gap != 0 and gap.free_symbols:
         # A point where the two differ settles it quickly (simplify is slow with σ).
@@ -287,15 +285,7 @@ def _close(a: Any, b: Any, tolerance: Tolerance) -> bool:
             probe = gap.xreplace({s: value for s in gap.free_symbols}).evalf(30)
             if probe.is_number and abs(probe) > 1e-20:
                 return False
-    gap = gap if gap == 0 else sp.simplify(gap)
-    if gap == 0:
-        return True
-    if not gap.is_number:
-        return False
-    with mpmath.workdps(DPS):
-        distance, scale = abs(_mpf(gap)), abs(_mpf(b)) if b.is_number else 0
-        return bool((tolerance.abs and distance <= tolerance.abs)
-                    or (tolerance.rel and distance <= tolerance.rel * scale))
+    return gap == 0 or sp.simplify(gap) == 0
 
 
 @lru_cache(maxsize=4096)
