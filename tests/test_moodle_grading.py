@@ -23,9 +23,13 @@ from moodle_rules.xml_import import grade_box
 from lstm_sym.checker import check_question
 from lstm_sym.export.moodle import moodle_items
 from lstm_sym.export.moodle_xml import Category, quiz_xml
-from lstm_sym.export.spellings import split_vector
+from lstm_sym.key import split_entries
 
 RULES = ("eps", "one")  # the two margins Moodle versions use (moodle_rules.numerical)
+
+
+def split_vector(text):
+    return [entry for entry, _ in split_entries(text)]
 
 
 def _class_keys(seed, ids, lang="en", **cell):

@@ -25,7 +25,7 @@ from lstm_sym.checker.numeric import (
     to_real,
 )
 from lstm_sym.checker.parse import Names, ParseError, parse_answer
-from lstm_sym.key import close
+from lstm_sym.key import close, split_entries
 
 
 def read_real(text: str, names: Names) -> tuple[Real, Node]:
@@ -55,70 +55,16 @@ def as_integer(value: Fraction | Real) -> int | None:
 
 
 def split_vector(text: str) -> list[tuple[str, int]]:
-    """Entries of a vector answer with their 0-based offsets in `text`.
-
-    Accepts ``[0, 3, 3, 7]``, ``(0; 3)``, ``0 3 3 7``, ``0,3,3,7`` and LaTeX
-    ``\\begin{bmatrix}0 \\\\ 3\\end{bmatrix}``.
+    """Entries of a vector answer with their 0-based offsets in `text`: as
+    :func:`lstm_sym.key.split_entries` reads them, and LaTeX matrices
+    ``\\begin{bmatrix}0 \\\\ 3\\end{bmatrix}`` too.
 
     >>> [entry for entry, _ in split_vector("[0, 3, σ(1), -7]")]
     ['0', '3', 'σ(1)', '-7']
     >>> [entry for entry, _ in split_vector("0 3 3 7")]
     ['0', '3', '3', '7']
     """
-    blanked = blank_matrix_markup(text)
-    begin, end = _strip_outer_brackets(blanked)
-    pieces: list[tuple[int, int]] = []
-    separators = ",;"
-    depth, start = 0, begin
-    has_separator = any(_top_level(blanked, begin, end, c) for c in separators)
-    for i in range(begin, end):
-        c = blanked[i]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and (c in separators if has_separator else c.isspace()):
-            pieces.append((start, i))
-            start = i + 1
-    pieces.append((start, end))
-    entries = []
-    for a, b in pieces:
-        while a < b and blanked[a].isspace():
-            a += 1
-        entries.append((blanked[a:b].rstrip(), a))
-    if not has_separator:  # runs of spaces are one separator
-        entries = [(e, a) for e, a in entries if e]
-    return entries or [("", begin)]
-
-
-def _top_level(text: str, begin: int, end: int, char: str) -> bool:
-    depth = 0
-    for c in text[begin:end]:
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if depth == 0 and c == char:
-            return True
-    return False
-
-
-def _strip_outer_brackets(text: str) -> tuple[int, int]:
-    begin, end = 0, len(text)
-    while begin < end and text[begin].isspace():
-        begin += 1
-    while end > begin and text[end - 1].isspace():
-        end -= 1
-    for left, right in (("\\left[", "\\right]"), ("\\left(", "\\right)")):
-        if text.startswith(left, begin) and text.endswith(right, 0, end):
-            return begin + len(left), end - len(right)
-    if end - begin >= 2 and text[begin] + text[end - 1] in ("[]", "()"):
-        depth = 0
-        for i in range(begin, end):
-            depth += text[i] in "([{"
-            depth -= text[i] in ")]}"
-            if depth == 0 and i < end - 1:
-                return begin, end  # "(1)+(2)": the brackets are not one pair
-        return begin + 1, end - 1
-    return begin, end
+    return split_entries(blank_matrix_markup(text))
 
 
 _LABEL = re.compile(r"\(?([a-z]|\d{1,3})[).:]?")

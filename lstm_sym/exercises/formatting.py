@@ -15,7 +15,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from lstm_sym.key import Misconception, Tolerance, within_tolerance
+from lstm_sym.key import Misconception, Tolerance, split_entries, within_tolerance
 from lstm_sym.model.notation import sigma
 
 DPS = 50
@@ -260,8 +260,7 @@ _NUMBER = re.compile(r"-?\d+(\.\d*)?(e-?\d+)?")
 
 def _entries(kind: str, text: str) -> list[Any]:
     """Entries of an answer: mpmath numbers when they are plain numbers (fast), else SymPy."""
-    parts = [p.strip() for p in text.strip().strip("[]").split(",")] if kind == "vector" \
-        else [text.strip()]
+    parts = [entry for entry, _ in split_entries(text)] if kind == "vector" else [text.strip()]
     if all(_NUMBER.fullmatch(p) for p in parts):
         with mpmath.workdps(DPS):
             return [mpmath.mpf(p) for p in parts]

@@ -36,10 +36,10 @@ from lstm_sym.export.spellings import (
     needs_scientific,
     scientific,
     shortanswer_pattern,
-    split_vector,
     tolerance_for,
     within,
 )
+from lstm_sym.key import split_entries
 
 Key = Mapping[str, Any]
 
@@ -219,9 +219,9 @@ def boxes(q: Key, mistake_html: Callable[[str, str], str] | None = None) -> list
         return scalar_boxes(Part(q["id"], None, "number" if kind in ("number", "integer")
                                  else "formula"), kind, q["answer"], exact=q.get("exact"),
                             accept=q.get("accept", []), mistakes=mistakes, **common)
-    entries = split_vector(q["answer"])
-    exact = split_vector(q["exact"]) if q.get("exact") else []
-    split_mistakes = [(split_vector(m), fb) for m, fb in mistakes]
+    entries = [entry for entry, _ in split_entries(q["answer"])]
+    exact = [entry for entry, _ in split_entries(q["exact"])] if q.get("exact") else []
+    split_mistakes = [([entry for entry, _ in split_entries(m)], fb) for m, fb in mistakes]
     out: list[Box] = []
     for i, entry in enumerate(entries):
         here = [(m[i], fb) for m, fb in split_mistakes if len(m) == len(entries) and m[i] != entry]

@@ -201,26 +201,6 @@ def scientific(value: str) -> tuple[str, int]:
     return format(mantissa, "f"), exponent
 
 
-def split_vector(text: str) -> list[str]:
-    """The entries of a key's vector answer, as written.
-
-    >>> split_vector("[4*m, sigma(x1, x2), 3]")
-    ['4*m', 'sigma(x1, x2)', '3']
-    """
-    body = text.strip().removeprefix("[").removesuffix("]")
-    entries, depth, current = [], 0, ""
-    for ch in body:
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
-        if ch == "," and depth == 0:
-            entries.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    if current.strip():
-        entries.append(current.strip())
-    return entries
-
-
 def _terminating_decimal(value: sp.Rational) -> str | None:
     q = value.q
     for p in (2, 5):
