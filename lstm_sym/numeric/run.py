@@ -13,7 +13,7 @@ Gradients are reverse mode over the same program, step by step back in time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -49,7 +49,6 @@ class Trace:
     layers: list[LayerTrace]
     outputs: np.ndarray
     final: list[dict[str, np.ndarray]]  # per layer: state name -> (size, batch)
-    envs: list[list[Env]] = field(default_factory=list, repr=False)
 
     @property
     def dtype(self) -> str:
@@ -183,15 +182,14 @@ def _run(model, inputs, be: Backend, mode, h0, c0, keep, bind) -> Trace:
             _check_fits(be.dtype, [("--inputs", layer_in)] +
                         [(f"--weights: {k}", v) for layer in layers for k, v in layer.items()])
     out_size = _output_size(model)
-    traces, finals, all_envs = [], [], []
+    traces, finals = [], []
     for li, params in enumerate(layers):
         state = {st.prev.name: be.to_array(states0[st.name][li]) for st in cell.states}
         layer = _float_layer if be.name == "float" else _exact_layer
         layer_in, state, envs = layer(prog, be, params, state, layer_in, out_size, keep, bind)
         traces.append(LayerTrace(envs))
-        all_envs.append(envs)
         finals.append({st.name: state[st.prev.name] for st in cell.states})
-    return Trace(model, be.name, x, traces, layer_in, finals, all_envs)
+    return Trace(model, be.name, x, traces, layer_in, finals)
 
 
 def _check_fits(dtype: np.dtype, arrays: list[tuple[str, np.ndarray]]) -> None:
@@ -302,7 +300,7 @@ def _backward(model: Model, trace: Trace, be: Backend, upstream: Any) -> Gradien
     param_grads: list[dict] = [None] * len(model.layers)
     initial: dict[str, list] = {f"{st.name}0": [None] * len(model.layers) for st in cell.states}
     for li in reversed(range(len(model.layers))):
-        envs = trace.envs[li]
+        envs = trace.layers[li].steps
         totals: dict[str, np.ndarray] = {}
         carry: dict[str, np.ndarray] = {}
         g_in = [None] * steps
