@@ -187,17 +187,6 @@ class _Parser:
         else:
             raise self.unexpected(token)
 
-    def root_index(self) -> Node:
-        """The n of ``\\sqrt[n]{x}``, read up to its closing bracket."""
-        opener = self.take()
-        self.enter()
-        self.open.append(opener)
-        index = self.expression()
-        self.close(opener)
-        self.open.pop()
-        self.leave()
-        return index
-
     def log_with_base(self) -> Node:
         """``\\log_{b} x`` and ``log_2(x)``: ln(x)/ln(b)."""
         head = self.take()
@@ -215,7 +204,7 @@ class _Parser:
         token = self.peek()
         index = None
         if head.text.startswith("\\sqrt") and token.kind == "open" and token.value == "[":
-            index = self.root_index()
+            index = self.group()  # the n of \sqrt[n]{x}, up to its closing bracket
             token = self.peek()
         args = self.call_arguments(head)
         want = 1 if head.kind == "func" else (self.arities or {}).get(head.value, len(args))
