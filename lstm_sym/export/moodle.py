@@ -43,7 +43,7 @@ from typing import Any
 
 from lstm_sym.export.moodle_boxes import Box, boxes
 from lstm_sym.export.moodle_data import data_html
-from lstm_sym.export.moodle_xml import Answer, Category, Question, quiz_xml
+from lstm_sym.export.moodle_xml import Category, Question, quiz_xml
 from lstm_sym.i18n import msg
 
 Key = Mapping[str, Any]
@@ -274,8 +274,8 @@ def _standalone(box: Box, name: str, text: str, feedback: str, grade: Fraction,
                 hints: tuple[str, ...]) -> Question:
     qtype = {"NUMERICAL": "numerical", "SHORTANSWER": "shortanswer",
              "MULTICHOICE": "multichoice"}[box.kind]
-    answers = tuple(Answer(html.escape(a.text, quote=False) if qtype == "multichoice" else a.text,
-                           a.fraction, a.feedback, a.tolerance) for a in box.alternatives)
+    answers = tuple(replace(a, text=html.escape(a.text, quote=False)) if qtype == "multichoice"
+                    else a for a in box.alternatives)
     return Question(qtype, name, text, feedback, answers, float(grade), hints=hints,
                     parts=(box.part,))
 

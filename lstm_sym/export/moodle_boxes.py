@@ -29,6 +29,7 @@ from typing import Any
 
 import sympy as sp
 
+from lstm_sym.export.moodle_xml import Answer
 from lstm_sym.export.spellings import (
     answer_intervals,
     formula_spellings,
@@ -55,19 +56,9 @@ class Part:
 
 
 @dataclass(frozen=True)
-class Alternative:
-    """One answer of a box: credit in percent, Moodle's text, feedback (HTML), tolerance."""
-
-    fraction: int
-    text: str
-    feedback: str = ""
-    tolerance: str | None = None
-
-
-@dataclass(frozen=True)
 class Box:
     kind: str  # NUMERICAL, SHORTANSWER, MULTICHOICE
-    alternatives: tuple[Alternative, ...]
+    alternatives: tuple[Answer, ...]  # Moodle's text; a choice's still to be escaped
     part: Part
 
 
@@ -116,8 +107,8 @@ def _number_boxes(part: Part, answer: str, extra: Sequence[str], tolerance: Any,
         wrong.append((number, tolerance_for(number, tolerance), feedback))
     # A wrong answer's own tolerance must not reach a right one: it would be listed after
     # the right answers (Moodle takes the first match), so only the overlap is lost.
-    alternatives = [Alternative(100, v, "", t) for v, t in right]
-    alternatives += [Alternative(0, v, fb, "0" if _reaches_right(v, t, right) else t)
+    alternatives = [Answer(v, 100, "", t) for v, t in right]
+    alternatives += [Answer(v, 0, fb, "0" if _reaches_right(v, t, right) else t)
                      for v, t, fb in wrong]
     return [Box("NUMERICAL", tuple(alternatives), part)]
 
@@ -133,21 +124,21 @@ def _scientific_boxes(part: Part, value: str, tolerance: Any,
     scale = 10.0 ** exponent
     absolute = float(tolerance_for(value, tolerance))
     m_tol = tolerance_for(mantissa, {"abs": absolute / scale})
-    m_alts = [Alternative(100, mantissa, "", m_tol)]
-    e_alts = [Alternative(100, str(exponent), "", "0")]
+    m_alts = [Answer(mantissa, 100, "", m_tol)]
+    e_alts = [Answer(str(exponent), 100, "", "0")]
     for text, feedback in mistakes:
         number = moodle_number(text)
         if number is None:
             continue
         if float(number) == 0:
             if not within("0", mantissa, m_tol) and all(a.text != "0" for a in m_alts):
-                m_alts.append(Alternative(0, "0", feedback, "0"))
+                m_alts.append(Answer("0", 0, feedback, "0"))
             continue
         m, e = scientific(number)
         if e != exponent and all(a.text != str(e) for a in e_alts):
-            e_alts.append(Alternative(0, str(e), feedback, "0"))
+            e_alts.append(Answer(str(e), 0, feedback, "0"))
         elif e == exponent and not within(m, mantissa, m_tol):
-            m_alts.append(Alternative(0, m, feedback, "0"))
+            m_alts.append(Answer(m, 0, feedback, "0"))
     return [Box("NUMERICAL", tuple(m_alts), Part(part.qid, part.entry, "mantissa")),
             Box("NUMERICAL", tuple(e_alts), Part(part.qid, part.entry, "exponent"))]
 
@@ -155,10 +146,10 @@ def _scientific_boxes(part: Part, value: str, tolerance: Any,
 def _formula_box(part: Part, answer: str, variables: Sequence[str], accept: Sequence[str],
                  mistakes: Sequence[tuple[str, str]]) -> Box:
     spellings = formula_spellings(answer, variables, accept)
-    alternatives = [Alternative(100, shortanswer_pattern(s)) for s in spellings]
+    alternatives = [Answer(shortanswer_pattern(s), 100) for s in spellings]
     for text, feedback in mistakes:
         wrong = [s for s in formula_spellings(text, variables)[:8] if s not in spellings]
-        alternatives += [Alternative(0, shortanswer_pattern(s), feedback) for s in wrong]
+        alternatives += [Answer(shortanswer_pattern(s), 0, feedback) for s in wrong]
     return Box("SHORTANSWER", tuple(alternatives), part)
 
 
@@ -167,16 +158,16 @@ def _fraction_box(part: Part, value: Fraction, mistakes: Sequence[tuple[str, str
     """A fraction whose decimal does not end (1/3): Moodle compares text, so ask for
     lowest terms and accept it with any spacing around the slash."""
     right = [f"{value.numerator}/{value.denominator}", f"{value.numerator} / {value.denominator}"]
-    alternatives = [Alternative(100, r) for r in right]
+    alternatives = [Answer(r, 100) for r in right]
     for text, feedback in mistakes:
         other = _rational(text, variables)
         if other is not None and other != value:
-            alternatives.append(Alternative(0, str(other), feedback))
+            alternatives.append(Answer(str(other), 0, feedback))
     return Box("SHORTANSWER", tuple(alternatives), Part(part.qid, part.entry, "fraction"))
 
 
 def _choice_box(q: Key, mistake: Callable[[str], str]) -> Box:
-    alternatives = tuple(Alternative(100 if c == q["answer"] else 0, c, mistake(c))
+    alternatives = tuple(Answer(c, 100 if c == q["answer"] else 0, mistake(c))
                          for c in q["choices"])
     return Box("MULTICHOICE", alternatives, Part(q["id"], None, "choice"))
 
