@@ -54,8 +54,8 @@ def test_lecture_form_reads_like_the_lecture():
 
 def test_gates_layout_for_the_lstm():
     rows = dict(Equations.of(build_cell("lstm")).latex_rows())
-    assert rows["c_{t}"] == r"\tanh\left(z\right) \odot i + c_{t-1} \odot f"
-    assert rows["f"] == r"\sigma\left(z_{f}\right)"
+    assert rows["c_{t}"] == r"\tanh(z) \odot i + c_{t-1} \odot f"
+    assert rows["f"] == r"\sigma(z_{f})"
 
 
 def test_jupyter_repr_is_math():

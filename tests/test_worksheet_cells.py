@@ -342,7 +342,7 @@ def test_a_cell_with_other_gate_names_gets_a_key_and_sheet_with_those_names(monk
     header = trace.generate(v).table.header
     assert header == ("t", "x", "z_{a}", "z_{k}", "a", "k", "z_{q}", "q", "h_{t}")
     section = cell_section.generate(v)
-    assert r"W_{k}" in section.math and r"\sigma\left(z_{a}\right)" in section.math
+    assert r"W_{k}" in section.math and r"\sigma(z_{a})" in section.math
     assert "W_{r}" not in section.math and "z_{u}" not in section.math
 
 

@@ -73,7 +73,7 @@ def gate_equations_tex(kind: str) -> str:
     """The cell's gate equations, printed by the model's printer.
 
     >>> print(gate_equations_tex("gru"))
-    r = \\sigma\\left(z_{r}\\right),\\quad u = \\sigma\\left(z_{u}\\right)
+    r = \\sigma(z_{r}),\\quad u = \\sigma(z_{u})
     """
     cell = build_cell(kind)
     printer = TexPrinter(cell.lecture)

@@ -42,7 +42,9 @@ class sigma(sp.Function):
         return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
 
     def _latex(self, printer, exp=None):
-        body = r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+        arg = printer._print(self.args[0])
+        # \left( … \right) leaves a visible gap after \sigma; only a fraction needs it.
+        body = rf"\sigma\left({arg}\right)" if r"\frac" in arg else rf"\sigma({arg})"
         return body if exp is None else f"{body}^{{{exp}}}"
 
     def _pretty(self, printer):

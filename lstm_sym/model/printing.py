@@ -153,7 +153,11 @@ class TexPrinter(_VectorPrinting, LatexPrinter):
 
     def _print_Act(self, expr):
         head = {"sigmoid": r"\sigma", "tanh": r"\tanh"}.get(expr.fname, expr.fname)
-        return head + r"\left(" + self._print(expr.arg) + r"\right)"
+        arg = self._print(expr.arg)
+        # \left( … \right) leaves a visible gap after \sigma; only tall arguments need it.
+        if any(tall in arg for tall in (r"\frac", r"\begin", r"\sum", r"\prod")):
+            return head + r"\left(" + arg + r"\right)"
+        return f"{head}({arg})"
 
     def _print_OneMatrix(self, expr):
         return r"1" if self.scalar else r"\mathbf{1}"
@@ -253,7 +257,7 @@ def format_equations(eqs: Equations, fmt: str, standalone: bool = False) -> str:
     >>> print(format_equations(Equations.of(build_cell("rnn", bias="double")), "latex"))
     \\begin{align*}
       z &= W x_{t} + U h_{t-1} + b^{x} + b^{h} \\\\
-      h_{t} &= \\tanh\\left(z\\right)
+      h_{t} &= \\tanh(z)
     \\end{align*}
     """
     if fmt == "unicode":
