@@ -44,7 +44,8 @@ from lstm_sym.cli.common import add_cell_options, positive_int
 from lstm_sym.cli.paths import relative_path
 from lstm_sym.cli.progress import ProgressBar
 from lstm_sym.errors import UserError
-from lstm_sym.handouts.content import Student, Worksheet, build_worksheet
+from lstm_sym.exercises.hints import key_hints
+from lstm_sym.handouts.content import Student, Worksheet, build_worksheet, with_hints
 from lstm_sym.handouts.pdf import (
     LatexError,
     PdfJob,
@@ -137,6 +138,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "DIR/latex/worksheet.tex.j2); see templates/README.md")
     parser.add_argument("--edition", type=_comma_list(EDITIONS, "editions"), default=EDITIONS,
                         metavar="worksheet,solutions", help="editions to write (default: both)")
+    parser.add_argument("--hints", action="store_true",
+                        help="print each question's hints (from the key) under it; the trace table "
+                        "gets one list of hints per quantity")
     parser.add_argument("--per-student-pdf", action="store_true",
                         help="with --students and pdf: also one PDF per student in its folder "
                         "(besides the class PDFs in OUT/teacher/)")
@@ -265,6 +269,7 @@ class Plan:
     pdf: bool  # PDFs wanted (made where TeX is installed)
     assets: tuple[Path, ...] = ()  # files TeX may read, e.g. a course logo
     per_student_pdf: bool = True  # a class: each student's PDFs too, not only the class PDFs
+    hints: bool = False  # print each question's hints from the key
 
 
 def latex_assets(templates: Path | None) -> tuple[Path, ...]:
@@ -337,6 +342,8 @@ def write_sources(folders: Folders, variant: Variant,
     jobs: list[PdfJob] = []
     pictures_in: set[Path] = set()
     solutions = variant.solutions if variant.student is None else without_seed(variant.solutions)
+    if plan.hints:
+        solutions = with_hints(solutions, key_hints(variant.key))
     for ws in editions_of(solutions, plan.editions):
         folder = folders.of(ws.edition)
         if "md" in plan.formats:
@@ -371,7 +378,7 @@ def _plan(args: argparse.Namespace) -> Plan:
         raise UserError(f"--templates: {str(args.templates)!r} is not a folder")
     formats = args.format or DEFAULT_FORMATS
     return Plan(tuple(formats), tuple(args.edition), args.templates, "pdf" in formats,
-                latex_assets(args.templates))
+                latex_assets(args.templates), hints=bool(getattr(args, "hints", False)))
 
 
 def _no_tex_note(engines: set[str]) -> str | None:

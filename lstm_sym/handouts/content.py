@@ -53,6 +53,7 @@ class Item:
     choices: tuple[str, ...] | None = None
     answer_lines: int = 1
     points: int = 1  # marks, as the key gives them
+    hints: tuple[str, ...] = ()  # printed only with `worksheet --hints`
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,31 @@ class Worksheet:
                 table = replace(table, rows=rows)
             sections.append(replace(sec, items=items, table=table, plot=None, notes=()))
         return replace(self, edition="worksheet", sections=tuple(sections))
+
+
+def with_hints(ws: Worksheet, hints: dict[str, list[str]]) -> Worksheet:
+    """The sheet with each question's hints (question id → hints, as key.json lists them).
+
+    >>> ws = Worksheet("T", "en", "solutions", (Section("s", "S", items=(Item("q", "p", "number"),)),))
+    >>> with_hints(ws, {"q": ["Look at the rule."]}).sections[0].items[0].hints
+    ('Look at the rule.',)
+    """
+    sections = tuple(replace(sec, items=tuple(replace(it, hints=tuple(hints.get(it.id, ())))
+                                              for it in sec.items))
+                     for sec in ws.sections)
+    return replace(ws, sections=sections)
+
+
+def table_hints(section: Section, in_table: set[str]) -> list[str]:
+    """The hints of a section's table boxes, each once, in table order: the values of one
+    quantity share their hints whatever the step.
+
+    >>> sec = Section("t", "S", items=(Item("a", "p", "number", hints=("h1", "h2")),
+    ...                                Item("b", "p", "number", hints=("h1", "h3"))))
+    >>> table_hints(sec, {"a", "b"})
+    ['h1', 'h2', 'h3']
+    """
+    return list(dict.fromkeys(h for it in section.items if it.id in in_table for h in it.hints))
 
 
 def _math(text: str | None) -> str | None:

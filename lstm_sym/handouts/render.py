@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from lstm_sym.exercises.formatting import latex_to_text
 from lstm_sym.handouts import layout
-from lstm_sym.handouts.content import Section, Step, Worksheet
+from lstm_sym.handouts.content import Section, Step, Worksheet, table_hints
 from lstm_sym.handouts.pictures import ascii_label, coordinates, panel_range, series_style
 from lstm_sym.i18n import catalogue
 
@@ -105,6 +105,36 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     if pos < len(text):
         parts.append((False, text[pos:]))
     return parts
+
+
+# Plain text that prints equations in Unicode (the key's hints: c′ = z·i + c·f, hₜ₋₁, W_z)
+# needs math mode in LaTeX, where Latin Modern has no σ and no subscript glyphs.
+_UNICODE_TEX = {"σ": r"\sigma", "⊙": r"\odot", "·": r"\cdot", "×": r"\times", "′": "'",
+                "−": "-", "≈": r"\approx", "≤": r"\le", "≥": r"\ge", "→": r"\to"}
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉ₜ₋₊", "0123456789t-+"))
+_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵗ", "0123456789-t"))
+_UNICODE_MATH = re.compile(r"\b[A-Za-z]_[A-Za-z0-9]{1,2}\b|[σ⊙·×′−≈≤≥→]|[₀-₉ₜ₋₊]+|[⁰¹²³⁴-⁹⁻ᵗ]+")
+
+
+def _unicode_math(match: re.Match) -> str:
+    token = match.group(0)
+    if "_" in token:
+        base, _, sub = token.partition("_")
+        return f"${base}_{{{sub}}}$"
+    if token[0] in _SUB:
+        return "$_{" + "".join(_SUB[c] for c in token) + "}$"
+    if token[0] in _SUP:
+        return "$^{" + "".join(_SUP[c] for c in token) + "}$"
+    return f"${_UNICODE_TEX[token]}$"
+
+
+def tex_plain(text: str) -> Markup:
+    """Plain text with Unicode equations (as key.json's hints are) as LaTeX prose.
+
+    >>> print(tex_plain("Its equation: c′ = z·i + c·f, with hₜ₋₁ and W_z & σ."))
+    Its equation: c$'$ = z$\\cdot$i + c$\\cdot$f, with h$_{t-1}$ and $W_{z}$ \\& $\\sigma$.
+    """
+    return tex_prose(_UNICODE_MATH.sub(_unicode_math, str(text).replace("$", "＄")).replace("＄", r"\$"))
 
 
 @_per_text
@@ -314,9 +344,9 @@ class SheetEnvironment(jinja2.Environment):
 
 FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "tex": {"e": tex_escape, "prose": tex_prose, "math": math, "cell": tex_cell,
-            "headcell": head_cell},
+            "headcell": head_cell, "hint": tex_plain},
     "md": {"e": md_escape, "prose": md_prose, "math": math, "cell": md_cell,
-           "headcell": md_head_cell},
+           "headcell": md_head_cell, "hint": lambda text: md_prose(text, False)},
 }
 ESCAPE = {"tex": tex_escape, "md": md_escape}
 # matplotlib's markers (pictures.MARKERS) as pgfplots draws them
@@ -439,6 +469,7 @@ def render(ws: Worksheet, fmt: str, *, templates: str | Path | None = None,
         "numbers": layout.question_numbers(ws), "boxes": layout.box_numbers(ws),
         "table_questions": in_table,
         "groups": lambda section: layout.groups(section, in_table),
+        "table_hints": lambda section: table_hints(section, in_table),
         "grid": lambda table: layout.transposed(table) if layout.turn(table) else table,
         "points": lambda section: layout.points_of(section, in_table),
         "total_points": layout.total_points(ws), "minutes": layout.minutes(ws),
