@@ -12,6 +12,7 @@ builders that change the data, not new code paths downstream.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import sympy as sp
 from sympy import HadamardProduct, MatrixSymbol, OneMatrix
@@ -381,6 +382,7 @@ CONVENTION_BIAS = {
 CONVENTIONS = tuple(CONVENTION_BIAS)
 
 
+@cache  # cells are frozen: one build per option set serves every variant of a class
 def build_cell(
     kind: str,
     *,
