@@ -79,3 +79,23 @@ def test_json_formula_is_parsable_and_symbols_are_roles():
 def test_contradictions_are_user_errors(spec, kwargs, option):
     with pytest.raises(UserError, match=option):
         count_params(spec, **kwargs)
+
+
+def test_comparisons_are_fresh_lists_over_a_shared_cache():
+    first = comparisons(NetworkSpec("gru"))
+    first.clear()  # a caller's list is its own: the cached comparisons are untouched
+    assert [str(c.ratio) for c in comparisons(NetworkSpec("gru"))] == ["3", "3/4"]
+
+
+
+@pytest.mark.parametrize("entry", [e for e in TORCH if not e["proj_size"]],
+                         ids=lambda e: e["name"])
+def test_exercise_counts_at_sizes_match_pytorch(entry):
+    # The exercises evaluate a closed form at a sheet's sizes with integer arithmetic
+    # (param_count.at); PyTorch's own count and SymPy's substitution are the references.
+    from lstm_sym.exercises.param_count import at, formula
+
+    expr = formula(_spec(entry))
+    sizes = {"n": entry["input_size"], "m": entry["hidden_size"]}
+    assert at(expr, sizes) == entry["total"]
+    assert at(expr, {"n": 7, "m": 3}) == int(expr.subs({n: 7, m: 3}))

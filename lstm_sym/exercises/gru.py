@@ -8,7 +8,7 @@ computed from the two cells.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
@@ -87,6 +87,7 @@ def _names(kind: str) -> tuple[str, ...]:
                  if eq.kind == "gate")
 
 
+@cache
 def _gates() -> Question:
     gru, lstm = gate_count("gru"), gate_count("lstm")
     steps = (Step(T("ex.gru.sol.gates", gru=gru, lstm=lstm, gru_names=_names("gru"),
@@ -103,6 +104,7 @@ def _block_counts() -> tuple[int, int]:
     return len(gru), len(lstm)
 
 
+@cache
 def _ratio() -> Question:
     """The derivation: a GRU has 3 equal blocks where an LSTM has 4 of the same size."""
     r = ratio()
@@ -121,6 +123,7 @@ def _ratio() -> Question:
                                                                ("ratio_inverted", 1 / r)]))
 
 
+@cache
 def _fewer() -> Question:
     """From the ratio: the GRU lacks (4 − 3) of the LSTM's 4 blocks."""
     r = ratio()
@@ -137,6 +140,7 @@ def _fewer() -> Question:
                                         [("notes_fewer", 1 / r - 1), ("ratio_given", r)]))
 
 
+@cache
 def _more() -> Question:
     """From the ratio: the LSTM has (4 − 3) block more than the GRU's 3, measured
     against the GRU."""
@@ -152,29 +156,33 @@ def _more() -> Question:
                     misconceptions=_mcs("expression", str(answer), [("more_fewer_swapped", 1 - r)]))
 
 
-def _total(v: Variant) -> Question:
+@lru_cache(maxsize=256)
+def _total(n: int, m: int) -> Question:
+    """The PyTorch count at the sheet's sizes (a few sizes serve a whole class)."""
+    sizes = {"n": n, "m": m}
     spec = NetworkSpec("gru", convention="pytorch")
-    total = at(formula(spec), v.sizes)
-    lstm = at(formula(NetworkSpec("lstm", convention="pytorch")), v.sizes)
+    total = at(formula(spec), sizes)
+    lstm = at(formula(NetworkSpec("lstm", convention="pytorch")), sizes)
     r = ratio()
     notes = sp.Rational(lstm) * (1 - (1 / r - 1))
     candidates = [("lstm_count", lstm), ("single_bias", at(formula(NetworkSpec("gru", bias="single")),
-                                                           v.sizes))]
+                                                           sizes))]
     if notes.is_Integer:  # an integer question cannot list a fractional wrong answer
         candidates.insert(0, ("notes_fewer", notes))
     names = tuple(f"${g}$" for g in blocks(spec)[0])
     steps = (Step(T("ex.gru.sol.total", names=names),
                   rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
                   f"${sp.latex(formula(spec))}$"),
-             Step(T("ex.params.sol.at", sizes=f"n = {v.sizes['n']},\\ m = {v.sizes['m']}"),
+             Step(T("ex.params.sol.at", sizes=f"n = {n},\\ m = {m}"),
                   rf"{sp.latex(formula(spec))} = {total} = {sp.latex(r)} \cdot {lstm}",
                   f"${total}$"))
     return Question(f"{FAMILY}.total", FAMILY, "integer",
-                    T("ex.gru.q.total", n=v.sizes["n"], m=v.sizes["m"], count=len(names)),
+                    T("ex.gru.q.total", n=n, m=m, count=len(names)),
                     str(total), solution=steps, points=POINTS["total"],
                     misconceptions=_mcs("integer", str(total), candidates))
 
 
+@cache
 def _keep_gate() -> Question:
     answer = keep_gate()
     h = build_cell("gru").equation("h")
@@ -195,10 +203,20 @@ def generate(v: Variant) -> Exercise:
     >>> [q.answer for q in generate(lecture_variant()).questions]
     ['2', '3/4', '1/4', '1/3', '42', 'u']
     """
+    # Only the sizes and whether the sheet is the lecture cell's change between variants.
+    return _exercise(v.cell.get("cell") == "lecture", v.sizes["n"], v.sizes["m"])
+
+
+@cache
+def _equations_tex() -> str:
     equations = Equations.of(build_cell("gru", bias="single")).latex_rows()
+    return r" \\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in equations)
+
+
+@lru_cache(maxsize=256)
+def _exercise(lecture: bool, n: int, m: int) -> Exercise:
     # The lecture notes' slips, once, at the end of the solutions of a lecture-cell sheet.
-    notes = lecture_slips() if v.cell.get("cell") == "lecture" else ()
-    return Exercise(FAMILY, T("ex.gru.title"), T("ex.gru.intro"),
-                    math=r" \\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in equations),
-                    questions=(_gates(), _ratio(), _fewer(), _more(), _total(v), _keep_gate()),
+    notes = lecture_slips() if lecture else ()
+    return Exercise(FAMILY, T("ex.gru.title"), T("ex.gru.intro"), math=_equations_tex(),
+                    questions=(_gates(), _ratio(), _fewer(), _more(), _total(n, m), _keep_gate()),
                     notes=notes)

@@ -9,7 +9,7 @@ layer reading x, one direction only).
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 
@@ -87,8 +87,28 @@ def block_words(spec: NetworkSpec) -> dict[str, object]:
 
 
 def at(expr: sp.Expr, sizes: dict[str, int]) -> int:
-    """An expression in n, m at the given sizes."""
-    return int(expr.subs({n: sizes["n"], m: sizes["m"]}))
+    """An expression in n, m at the given sizes.
+
+    >>> at(formula(NetworkSpec("lstm", convention="pytorch")), {"n": 3, "m": 2})  # 4·(6+4+2+2)
+    56
+    """
+    terms = _terms(expr)
+    if terms is None:
+        return int(expr.subs({n: sizes["n"], m: sizes["m"]}))
+    return sum(c * sizes["n"] ** i * sizes["m"] ** j for c, i, j in terms)
+
+
+@cache
+def _terms(expr: sp.Expr) -> tuple[tuple[int, int, int], ...] | None:
+    """A count's terms (coefficient, power of n, power of m), so a count at new sizes is
+    integer arithmetic instead of a SymPy substitution; None if it is not such a polynomial."""
+    expr = sp.sympify(expr)
+    if not expr.free_symbols <= {n, m}:
+        return None
+    poly = sp.Poly(expr, n, m)
+    if not all(c.is_Integer for c in poly.coeffs()):
+        return None
+    return tuple((int(c), i, j) for (i, j), c in poly.terms())
 
 
 @cache
@@ -120,8 +140,8 @@ def _sizes_text(sizes: dict[str, int]) -> str:
     return f"n = {sizes['n']},\\ m = {sizes['m']}"
 
 
-def _lecture_cell(v: Variant) -> Question:
-    sizes = {"n": v.model.sizes["input"], "m": v.model.sizes["hidden"]}
+def _lecture_cell(sizes: dict[str, int]) -> Question:
+    """The lecture's cell at its own sizes (`sizes`: its input and hidden sizes)."""
     spec = NetworkSpec("lecture")
     total = at(formula(spec), sizes)
     alts = [("no_bias", at(formula(NetworkSpec("lecture", bias="none")), sizes)),
@@ -141,7 +161,8 @@ def _lecture_cell(v: Variant) -> Question:
                                         [(i, str(a)) for i, a in alts]))
 
 
-def _ratio_ffn(v: Variant) -> Question:
+@cache
+def _ratio_ffn() -> Question:
     ratio = comparisons(NetworkSpec("lecture"))[0].ratio
     lecture, ffn = formula(NetworkSpec("lecture")), formula(NetworkSpec("ffn"))
     three = sp.simplify(without_one_gate(NetworkSpec("lecture")) / ffn)
@@ -162,7 +183,8 @@ def _lstm_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
             ("double_bias", formula(NetworkSpec("lstm", convention="pytorch")))]
 
 
-def _lstm_formula(v: Variant) -> Question:
+@cache
+def _lstm_formula() -> Question:
     spec = NetworkSpec("lstm", bias="single")
     expr = formula(spec)
     solution = (Step(T("ex.params.sol.lstm_blocks", **block_words(spec)),
@@ -178,34 +200,34 @@ def _lstm_formula(v: Variant) -> Question:
                                         [(i, str(e)) for i, e in _lstm_alternatives(spec)], spec))
 
 
-def _lstm_total(v: Variant) -> Question:
+def _lstm_total(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", bias="single")
-    return _total_question(v, "lstm_total", spec, None, _lstm_alternatives(spec))
+    return _total_question(sizes, "lstm_total", spec, None, _lstm_alternatives(spec))
 
 
-def _total_question(v: Variant, name: str, spec: NetworkSpec, blocks_key: str | None,
+def _total_question(sizes: dict[str, int], name: str, spec: NetworkSpec, blocks_key: str | None,
                     alternatives: list[tuple[str, sp.Expr]]) -> Question:
     """The count of one network at the variant's sizes: the blocks, the closed form, the number;
     each misconception is another network's closed form at the same sizes. Without
     `blocks_key` the closed form is the previous question's, put in rather than derived again."""
-    total = at(formula(spec), v.sizes)
+    total = at(formula(spec), sizes)
     derive = () if blocks_key is None else (
         Step(T(blocks_key, **block_words(spec)), rf"{blocks_tex(spec)} = {_tex(formula(spec))}",
              f"${_tex(formula(spec))}$"),)
     at_sizes = T("ex.params.sol.at_previous" if blocks_key is None else "ex.params.sol.at",
-                 sizes=_sizes_text(v.sizes))
+                 sizes=_sizes_text(sizes))
     solution = (*derive, Step(at_sizes, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer",
-                    T(f"ex.params.q.{name}", n=v.sizes["n"], m=v.sizes["m"],
+                    T(f"ex.params.q.{name}", n=sizes["n"], m=sizes["m"],
                       **block_words(spec)), str(total),
                     solution=solution, points=POINTS[name],
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes))) for i, e in alternatives], spec))
+                                        [(i, str(at(e, sizes))) for i, e in alternatives], spec))
 
 
-def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
+def _torch_question(sizes: dict[str, int], name: str, spec: NetworkSpec, prompt: Text,
                     candidates: list[tuple[str, sp.Expr]]) -> Question:
-    total = at(formula(spec), v.sizes)
+    total = at(formula(spec), sizes)
     one_layer = formula(replace(spec, layers=1, bidirectional=False))
     # The first layer is derived once (the single-layer question); stacks refer to it.
     first = "ex.params.sol.torch_layer" if spec.layers == 1 else "ex.params.sol.torch_layer_again"
@@ -217,52 +239,52 @@ def _torch_question(v: Variant, name: str, spec: NetworkSpec, prompt: Text,
         steps.append(Step(T("ex.params.sol.torch_above", size=sp.latex(above)),
                           rf"\left({_tex(one_layer)}\right)\Big|_{{n = {sp.latex(above)}}} = "
                           rf"{_tex(sp.expand(per_layer))}", f"${_tex(sp.expand(per_layer))}$"))
-    sizes = _sizes_text(v.sizes)
-    last = (T("ex.params.sol.at", sizes=sizes) if spec.layers == 1 and not spec.bidirectional
+    text = _sizes_text(sizes)
+    last = (T("ex.params.sol.at", sizes=text) if spec.layers == 1 and not spec.bidirectional
             else T("ex.params.sol.torch_bidirectional" if spec.bidirectional
-                   else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=sizes))
+                   else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=text))
     steps.append(Step(last, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
     return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
                     solution=tuple(steps), points=POINTS[name],
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes))) for i, e in candidates], spec))
+                                        [(i, str(at(e, sizes))) for i, e in candidates], spec))
 
 
-def _pytorch_total(v: Variant) -> Question:
+def _pytorch_total(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch")
-    return _torch_question(v, "pytorch_total", spec,
-                           T("ex.params.q.pytorch", n=v.sizes["n"], m=v.sizes["m"],
+    return _torch_question(sizes, "pytorch_total", spec,
+                           T("ex.params.q.pytorch", n=sizes["n"], m=sizes["m"],
                              **block_words(spec)),
                            [("single_bias", formula(NetworkSpec("lstm", bias="single"))),
                             ("no_bias", formula(NetworkSpec("lstm", bias="none")))])
 
 
-def _stacked(v: Variant) -> Question:
+def _stacked(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2)
     one = formula(NetworkSpec("lstm", convention="pytorch"))
-    return _torch_question(v, "stacked", spec,
-                           T("ex.params.q.stacked", n=v.sizes["n"], m=v.sizes["m"],
+    return _torch_question(sizes, "stacked", spec,
+                           T("ex.params.q.stacked", n=sizes["n"], m=sizes["m"],
                              **block_words(spec)),
                            [("layers_same_input", 2 * one),
                             ("single_bias", formula(NetworkSpec("lstm", bias="single", layers=2)))])
 
 
-def _bidirectional(v: Variant) -> Question:
+def _bidirectional(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2, bidirectional=True)
     one = formula(NetworkSpec("lstm", convention="pytorch"))
-    return _torch_question(v, "bidirectional", spec,
-                           T("ex.params.q.bidirectional", n=v.sizes["n"], m=v.sizes["m"],
+    return _torch_question(sizes, "bidirectional", spec,
+                           T("ex.params.q.bidirectional", n=sizes["n"], m=sizes["m"],
                              **block_words(spec)),
                            [("second_layer_input", sp.expand(2 * (one + one.subs(n, m)))),
                             ("one_direction", formula(NetworkSpec("lstm", convention="pytorch",
                                                                   layers=2)))])
 
 
-def _peephole(v: Variant) -> Question:
+def _peephole(sizes: dict[str, int]) -> Question:
     candidates = [("no_peephole", formula(NetworkSpec("lstm", bias="single"))),
                   ("diagonal_peephole", formula(NetworkSpec("lstm", bias="single",
                                                             peephole="diagonal")))]
-    return _total_question(v, "peephole", NetworkSpec("lstm", bias="single", peephole="lecture"),
+    return _total_question(sizes, "peephole", NetworkSpec("lstm", bias="single", peephole="lecture"),
                            "ex.params.sol.peephole", candidates)
 
 
@@ -295,9 +317,9 @@ def _cell_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
     return out
 
 
-def _cell_formula(v: Variant, spec: NetworkSpec) -> Question:
+def _cell_formula(spec: NetworkSpec, title: str) -> Question:
     expr = formula(spec)
-    words = {**block_words(spec), "cell": v.model.cell.title}
+    words = {**block_words(spec), "cell": title}
     solution = (Step(T("ex.params.sol.cell_blocks", **words),
                      rf"{blocks_tex(spec)} = {_tex(expr)}", f"${_tex(expr)}$"),)
     return Question(f"{FAMILY}.formula", FAMILY, "expression", T("ex.params.q.cell_formula", **words),
@@ -307,35 +329,34 @@ def _cell_formula(v: Variant, spec: NetworkSpec) -> Question:
                                                    _cell_alternatives(spec)], spec))
 
 
-def _cell_total(v: Variant, spec: NetworkSpec) -> Question:
-    expr, total = formula(spec), at(formula(spec), v.sizes)
-    solution = (Step(T("ex.params.sol.at", sizes=_sizes_text(v.sizes)),
+def _cell_total(spec: NetworkSpec, title: str, sizes: dict[str, int]) -> Question:
+    expr, total = formula(spec), at(formula(spec), sizes)
+    solution = (Step(T("ex.params.sol.at", sizes=_sizes_text(sizes)),
                      rf"{_tex(expr)} = {total}", f"${total}$"),)
     return Question(f"{FAMILY}.total", FAMILY, "integer",
-                    T("ex.params.q.cell_total", cell=v.model.cell.title, n=v.sizes["n"],
-                      m=v.sizes["m"]), str(total), solution=solution, points=1,
+                    T("ex.params.q.cell_total", cell=title, n=sizes["n"],
+                      m=sizes["m"]), str(total), solution=solution, points=1,
                     misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, v.sizes)))
+                                        [(i, str(at(e, sizes)))
                                          for i, e in _cell_alternatives(spec)], spec))
 
 
-def _cell_torch(v: Variant, spec: NetworkSpec, layers: int) -> Question:
+def _cell_torch(spec: NetworkSpec, layers: int, sizes: dict[str, int]) -> Question:
     torch = replace(spec, convention="pytorch", bias=None, layers=layers)
     name = "pytorch_total" if layers == 1 else "stacked"
     candidates = [("single_bias", formula(replace(torch, convention="lecture", bias="single")))]
     if layers > 1:
         one = formula(replace(torch, layers=1))
         candidates.insert(0, ("layers_same_input", layers * one))
-    words = {**block_words(torch), "module": TORCH_MODULE[spec.kind], "n": v.sizes["n"],
-             "m": v.sizes["m"], "layers": layers}
-    return _torch_question(v, name, torch, T(f"ex.params.q.cell_{name}", **words), candidates)
+    words = {**block_words(torch), "module": TORCH_MODULE[spec.kind], "n": sizes["n"],
+             "m": sizes["m"], "layers": layers}
+    return _torch_question(sizes, name, torch, T(f"ex.params.q.cell_{name}", **words), candidates)
 
 
-def _other_cell(v: Variant) -> tuple[Question, ...]:
-    spec = sheet_spec(v)
-    questions = [_cell_formula(v, spec), _cell_total(v, spec)]
+def _other_cell(spec: NetworkSpec, title: str, sizes: dict[str, int]) -> tuple[Question, ...]:
+    questions = [_cell_formula(spec, title), _cell_total(spec, title, sizes)]
     if spec.kind in TORCH_MODULE and spec.peephole == "none":  # PyTorch has no peepholes
-        questions += [_cell_torch(v, spec, 1), _cell_torch(v, spec, 2)]
+        questions += [_cell_torch(spec, 1, sizes), _cell_torch(spec, 2, sizes)]
     return tuple(questions)
 
 
@@ -347,8 +368,22 @@ def generate(v: Variant) -> Exercise:
     >>> [q.answer for q in generate(lecture_variant()).questions][:3]
     ['16', '4', '4*m**2 + 4*m*n + 4*m']
     """
+    # Only the sizes (and for another cell, its spec and title) change between variants.
+    sizes = (v.sizes["n"], v.sizes["m"])
     if not v.lecture:
-        return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"), _other_cell(v))
-    questions = (_lecture_cell(v), _ratio_ffn(v), _lstm_formula(v), _lstm_total(v),
-                 _pytorch_total(v), _stacked(v), _bidirectional(v), _peephole(v))
+        return _other_exercise(sheet_spec(v), v.model.cell.title, *sizes)
+    return _lecture_exercise(v.model.sizes["input"], v.model.sizes["hidden"], *sizes)
+
+
+@lru_cache(maxsize=256)
+def _lecture_exercise(inputs: int, hidden: int, n: int, m: int) -> Exercise:
+    cell_sizes, sizes = {"n": inputs, "m": hidden}, {"n": n, "m": m}
+    questions = (_lecture_cell(cell_sizes), _ratio_ffn(), _lstm_formula(), _lstm_total(sizes),
+                 _pytorch_total(sizes), _stacked(sizes), _bidirectional(sizes), _peephole(sizes))
     return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"), questions)
+
+
+@lru_cache(maxsize=256)
+def _other_exercise(spec: NetworkSpec, title: str, n: int, m: int) -> Exercise:
+    return Exercise(FAMILY, T("ex.params.title"), T("ex.params.intro"),
+                    _other_cell(spec, title, {"n": n, "m": m}))

@@ -13,6 +13,7 @@ disagree with their own example or with the cell; the solutions name each once:
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cache
 
 import sympy as sp
 
@@ -55,6 +56,7 @@ def _gru_slip() -> Text:
     return T("ex.slips.gru", fewer=sp.latex(1 - r), more=sp.latex(1 / r - 1))
 
 
+@cache  # the lecture's own numbers: the same note on every sheet (Texts are frozen)
 def lecture_slips() -> tuple[Text, ...]:
     """The note, computed from the lecture's own cell and sequences.
 

@@ -8,6 +8,7 @@ substituted — never a formula typed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import sympy as sp
 
@@ -174,6 +175,11 @@ def comparisons(spec: NetworkSpec) -> list[Comparison]:
     >>> [str(c.ratio) for c in comparisons(NetworkSpec("gru"))]
     ['3', '3/4']
     """
+    return list(_comparisons(spec))  # a fresh list: the cached tuple is shared
+
+
+@cache  # SymPy's simplify is slow; specs and comparisons are frozen, so one per spec
+def _comparisons(spec: NetworkSpec) -> tuple[Comparison, ...]:
     mine_cell = spec.cell()
     mine = mine_cell.param_count()
     blocks = len(weight_blocks(mine_cell))
@@ -210,7 +216,7 @@ def comparisons(spec: NetworkSpec) -> list[Comparison]:
         out.append(Comparison("gru", 1 / r, (
             f"A GRU of the same sizes has {r} of these: {1 - r} fewer, not the {1 / r - 1} the "
             f"lecture notes give (an LSTM has {1 / r - 1} more than a GRU).")))
-    return out
+    return tuple(out)
 
 
 def _times(r: sp.Expr) -> str:
