@@ -351,9 +351,9 @@ def test_class_variants_distinct_and_order_free():
 
 def test_class_variants_redraw_on_collision(monkeypatch):
     # Pretend every first draw collides: each later student gets attempt 1, deterministically.
-    real = exset_module._collides
-    monkeypatch.setattr(exset_module, "_collides",
-                        lambda a, b: a.variant.attempt == 0 or real(a, b))
+    real = exset_module.fingerprints
+    monkeypatch.setattr(exset_module, "fingerprints",
+                        lambda s: (*real(s), "first draw") if s.variant.attempt == 0 else real(s))
     sets = class_variants(7, [Student("a", "A"), Student("b", "B")])
     assert sets["a"].variant.attempt == 0 and sets["b"].variant.attempt == 1
     assert sets["b"].key()["exercise"]["attempt"] == 1

@@ -6,6 +6,7 @@ the exercises package); the last ones run the real exercises when they are there
 
 from __future__ import annotations
 
+import argparse
 import functools
 import json
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from test_render_sample import sample_worksheet
 
+import lstm_sym.cli.class_handouts as class_handouts
 import lstm_sym.cli.worksheet as command
 from lstm_sym.cli.app import main
 from lstm_sym.handouts.pdf import compile_pdf
@@ -40,10 +42,18 @@ def _sample_variants(args, students):
                               {**key, "student": {"id": student.id, "name": student.name}})
 
 
+def _sample_member(spec, student, attempt):
+    """A class member on the sample worksheet; the student id keeps members distinct."""
+    (variant,) = _sample_variants(argparse.Namespace(lang=spec.lang, seed=spec.seed), [student])
+    return variant, (("student", student.id),)
+
+
 @pytest.fixture
 def sample(monkeypatch):
-    """The command on the sample worksheet (a real key of the lecture's numbers)."""
+    """The command on the sample worksheet (a real key of the lecture's numbers); a class
+    run's workers are forked, so they see the patched member too."""
     monkeypatch.setattr(command, "variants", _sample_variants)
+    monkeypatch.setattr(class_handouts, "member", _sample_member)
 
 
 @pytest.fixture

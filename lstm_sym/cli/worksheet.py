@@ -24,48 +24,40 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from lstm_sym.atomic import (
-    discard_folder,
-    new_staging_folder,
-    publish_folder,
-    write_bytes,
-    write_text,
-)
+from lstm_sym.atomic import write_text
+from lstm_sym.cli.class_handouts import ClassSpec, class_pdfs, make_class, write_class
 from lstm_sym.cli.common import add_cell_options, positive_int
-from lstm_sym.cli.paths import relative_path
-from lstm_sym.cli.progress import ProgressBar
-from lstm_sym.errors import UserError
-from lstm_sym.exercises.hints import key_hints
-from lstm_sym.handouts.content import Student, Worksheet, build_worksheet, with_hints
-from lstm_sym.handouts.pdf import (
-    LatexError,
-    PdfJob,
-    compile_many,
-    compile_pdf,
-    engine_for,
-    install_command,
-    missing_program,
+from lstm_sym.cli.handout_files import (  # noqa: F401 (Plan, Variant… are this command's API)
+    KEY_FILE,
+    NOTEBOOK_FILE,
+    TEACHER_FOLDER,
+    Folders,
+    Outcome,
+    Plan,
+    Variant,
+    latex_assets,
+    write_single,
+    write_sources,
+    write_student,
 )
-from lstm_sym.handouts.pictures import trace_svg
-from lstm_sym.handouts.render import labels_for, plot_file_name, render
+from lstm_sym.cli.paths import relative_path
+from lstm_sym.cli.progress import ProgressBar  # noqa: F401 (the one bar of every command)
+from lstm_sym.errors import UserError
+from lstm_sym.handouts.content import Student, build_worksheet
+from lstm_sym.handouts.pdf import LatexError, install_command, missing_program
 from lstm_sym.i18n import LANGS, msg
 
 HELP = "write worksheets, solutions and key.json (Markdown, LaTeX, PDF); one variant per student"
 FORMATS = ("md", "tex", "pdf", "ipynb")
 EDITIONS = ("worksheet", "solutions")
 DEFAULT_FORMATS = ("md", "tex", "pdf")  # pdf only when TeX is installed, unless asked for
-KEY_FILE = "key.json"
-NOTEBOOK_FILE = "worksheet.ipynb"  # a practice notebook: it carries the key, so teacher-side
-TEACHER_FOLDER = "teacher"  # OUT/teacher/: keys, solutions and the class record
 CLASS_RECORD = "class.json"
 CLASS_SCHEMA = "lstm_sym.class/1"
 SEED_BITS = 48  # a class seed a student cannot guess, short enough to type back
@@ -147,15 +139,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # --- what a variant is made of ----------------------------------------------------
-
-@dataclass(frozen=True)
-class Variant:
-    """One student's (or the class's) sheets: the solutions edition and the key."""
-
-    student: Student | None
-    solutions: Worksheet
-    key: dict[str, Any]
-
 
 CELL_OPTION_DEFAULTS = {"peephole": "none", "gru_form": "after", "bias": None,
                         "convention": "lecture", "g": None, "h": None}
@@ -257,120 +240,6 @@ def variants(args: argparse.Namespace, students: list[Student] | None) -> Iterat
         yield Variant(student, ws, exset.key(lang=args.lang))
 
 
-# --- writing one variant ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Plan:
-    """What to write for every variant."""
-
-    formats: tuple[str, ...]
-    editions: tuple[str, ...]
-    templates: Path | None
-    pdf: bool  # PDFs wanted (made where TeX is installed)
-    assets: tuple[Path, ...] = ()  # files TeX may read, e.g. a course logo
-    per_student_pdf: bool = True  # a class: each student's PDFs too, not only the class PDFs
-    hints: bool = False  # print each question's hints from the key
-
-
-def latex_assets(templates: Path | None) -> tuple[Path, ...]:
-    """Files beside the user's LaTeX templates (a logo): TeX reads only its own job's
-    folder, so they are copied in.
-
-    >>> import tempfile
-    >>> course = Path(tempfile.mkdtemp()); (course / "latex").mkdir()
-    >>> for name in ("logo.pdf", "worksheet.tex.j2"): _ = (course / "latex" / name).write_text("")
-    >>> [p.name for p in latex_assets(course)], latex_assets(None)
-    (['logo.pdf'], ())
-    """
-    folder = templates / "latex" if templates else None
-    if folder is None or not folder.is_dir():
-        return ()
-    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".j2"))
-
-
-def editions_of(solutions: Worksheet, names: Sequence[str]) -> list[Worksheet]:
-    """The requested editions, each derived from the solutions by filtering.
-
-    >>> sol = Worksheet("T", "en", "solutions", ())
-    >>> [ws.edition for ws in editions_of(sol, ["worksheet", "solutions"])]
-    ['worksheet', 'solutions']
-    """
-    return [solutions if name == "solutions" else solutions.student_edition() for name in names]
-
-
-def write_plots(folder: Path, ws: Worksheet) -> list[Path]:
-    """The SVG of each plot of `ws`, beside the Markdown that shows it."""
-    words = labels_for(ws)
-    written = []
-    for section in ws.sections:
-        if section.plot is None:
-            continue
-        svg = trace_svg(section.plot, words["plot.time"])
-        written.append(write_bytes(folder / plot_file_name(ws, section), svg))
-    return written
-
-
-@dataclass(frozen=True)
-class Folders:
-    """Where one variant's files go: the worksheet edition (what the student is given)
-    and the teacher's files (solutions, key). One folder for a single sheet."""
-
-    student: Path
-    teacher: Path
-
-    def of(self, edition: str) -> Path:
-        return self.student if edition == "worksheet" else self.teacher
-
-
-def without_seed(ws: Worksheet) -> Worksheet:
-    """A class member's sheet: the class seed regenerates every key, so it is never
-    printed (it lives in the keys and OUT/teacher/class.json).
-
-    >>> ws = Worksheet("T", "en", "solutions", (), subtitle="Random variant (seed 9)", seed=9)
-    >>> shown = without_seed(ws); (shown.seed, "9" in shown.subtitle)
-    (None, False)
-    """
-    words = labels_for(ws)
-    return replace(ws, seed=None, subtitle=words["student_variant"])
-
-
-def write_sources(folders: Folders, variant: Variant,
-                  plan: Plan) -> tuple[list[Path], list[PdfJob]]:
-    """Markdown, LaTeX, plots and key of one variant into its folders; returns the
-    files written and the PDFs still to compile."""
-    written: list[Path] = []
-    jobs: list[PdfJob] = []
-    pictures_in: set[Path] = set()
-    solutions = variant.solutions if variant.student is None else without_seed(variant.solutions)
-    if plan.hints:
-        solutions = with_hints(solutions, key_hints(variant.key))
-    for ws in editions_of(solutions, plan.editions):
-        folder = folders.of(ws.edition)
-        if "md" in plan.formats:
-            written.append(write_text(folder / f"{ws.edition}.md", render(ws, "md",
-                                                                         templates=plan.templates)))
-            if folder not in pictures_in and any(s.plot for s in ws.sections):
-                written += write_plots(folder, ws)
-                pictures_in.add(folder)
-        if "tex" in plan.formats or plan.pdf:
-            tex = render(ws, "tex", templates=plan.templates)
-            if "tex" in plan.formats:
-                written.append(write_text(folder / f"{ws.edition}.tex", tex))
-            if plan.pdf:
-                jobs.append(PdfJob(tex, folder / f"{ws.edition}.pdf", engine_for(tex),
-                                   plan.assets))
-    from lstm_sym.key import write_key
-
-    write_key(folders.teacher / KEY_FILE, variant.key)  # validated, written atomically
-    written.append(folders.teacher / KEY_FILE)
-    if "ipynb" in plan.formats:  # it embeds the key: the teacher's, never the student's folder
-        from lstm_sym.handouts.notebook import notebook_bytes
-
-        written.append(write_bytes(folders.teacher / NOTEBOOK_FILE,
-                                   notebook_bytes(solutions, variant.key)))
-    return written, jobs
-
-
 # --- the command ------------------------------------------------------------------
 
 def _plan(args: argparse.Namespace) -> Plan:
@@ -395,110 +264,6 @@ def _failure_line(failures: list[LatexError]) -> str:
     log = relative_path(first.log) if first.log else "none"
     key = "ui.cli.pdf_failed" if len(failures) == 1 else "ui.cli.pdf_failed_more"
     return msg("en", key, tex=tex, error=first.first_error, log=log, count=len(failures))
-
-
-@dataclass
-class Outcome:
-    """What a run wrote, which PDFs failed, and which engines were missing."""
-
-    written: list[Path]
-    failures: list[LatexError]
-    missing: set[str]
-    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> edition -> LaTeX
-
-    def add(self, other: Outcome) -> None:
-        self.written += other.written
-        self.failures += other.failures
-        self.missing |= other.missing
-        self.sources.update(other.sources)
-
-
-def _compilable(jobs: list[PdfJob]) -> tuple[list[PdfJob], set[str]]:
-    """The jobs TeX can run here, and the engines of those it cannot."""
-    missing = {job.engine for job in jobs if job.engine and missing_program([job.engine])}
-    return [job for job in jobs if job.engine not in missing], missing
-
-
-def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
-    """One variant straight into `out`, each file atomically; PDFs in parallel."""
-    written, jobs = write_sources(Folders(out, out), variant, plan)
-    jobs, missing = _compilable(jobs)
-    results = compile_many(jobs)
-    written += [r.job.pdf_path for r in results if r.ok]
-    return Outcome(written, [r.error for r in results if r.error is not None], missing)
-
-
-def write_student(variant: Variant, out: Path, plan: Plan) -> Outcome:
-    """One student's folder (the worksheet) and the teacher's folder for that student
-    (key, solutions), each filled under a temporary name and renamed when complete."""
-    assert variant.student is not None
-    finals = Folders(out / variant.student.id, out / TEACHER_FOLDER / variant.student.id)
-    wanted = [finals.teacher] + ([finals.student] if "worksheet" in plan.editions else [])
-    staging = {final: new_staging_folder(final) for final in wanted}
-    try:
-        folders = Folders(staging.get(finals.student, staging[finals.teacher]),
-                          staging[finals.teacher])
-        _, jobs = write_sources(folders, variant, plan)
-        sources = {job.pdf_path.stem: job.tex for job in jobs}  # for the class PDFs
-        jobs, missing = _compilable(jobs) if plan.per_student_pdf else ([], set())
-        failures = []
-        for job in jobs:
-            try:
-                compile_pdf(job.tex, job.pdf_path, engine=job.engine, assets=job.assets)
-            except LatexError as exc:
-                failures.append(exc)
-    except BaseException:
-        for folder in staging.values():
-            discard_folder(folder)
-        raise
-    for final, folder in staging.items():
-        publish_folder(folder, final)
-    return Outcome(wanted, [replace_log(exc, finals, out) for exc in failures], missing,
-                   {variant.student.id: sources})
-
-
-def replace_log(exc: LatexError, finals: Folders, out: Path) -> LatexError:
-    """The error with its file named from `out` (``s001/worksheet.tex``) and its log
-    where the published folder keeps it."""
-    folder = finals.of(Path(exc.tex_name).stem)
-    log = folder / exc.log.name if exc.log else None
-    return LatexError(str((folder / exc.tex_name).relative_to(out)), exc.first_error, log)
-
-
-def write_class(variants_: list[Variant], out: Path, plan: Plan) -> Outcome:
-    """Every student's folder, students spread over the cores in processes: rendering
-    and plots are Python work, and each process runs its own TeX."""
-    progress = ProgressBar("students")
-    outcome = Outcome([], [], set())
-    workers = min(os.cpu_count() or 1, len(variants_))
-    if workers == 1:
-        for done, variant in enumerate(variants_, 1):
-            outcome.add(write_student(variant, out, plan))
-            progress(done, len(variants_))
-        return outcome
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(write_student, variant, out, plan) for variant in variants_]
-        try:
-            for done, future in enumerate(as_completed(futures), 1):
-                outcome.add(future.result())
-                progress(done, len(futures))
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # students not started stay unwritten
-            raise
-    outcome.failures.sort(key=lambda exc: exc.tex_name)
-    return outcome
-
-
-def _class_pdfs(outcome: Outcome, students: Sequence[Student], teacher: Path,
-                plan: Plan) -> Outcome:
-    """OUT/teacher/class-worksheets.pdf and class-solutions.pdf, students in roster order."""
-    from lstm_sym.handouts.class_pdf import write_class_pdfs
-
-    by_edition = {edition: [outcome.sources[s.id][edition] for s in students
-                            if edition in outcome.sources.get(s.id, {})]
-                  for edition in plan.editions}
-    made = write_class_pdfs(by_edition, teacher, assets=plan.assets)
-    return Outcome(made.written, made.failures, made.missing)
 
 
 def draw_class_seed() -> int:
@@ -540,10 +305,9 @@ def _check_ids(students: Sequence[Student]) -> None:
                             f"teacher's folder OUT/{TEACHER_FOLDER}/; rename it in the roster")
 
 
-def prepare(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student] | None,
-                                                list[Variant]]:
-    """Everything a run writes, computed in memory: the options (with the class seed
-    drawn), the roster and the variants. `lstm_sym.worksheet()` stops here."""
+def settle_options(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student] | None]:
+    """The options with defaults filled in (a class's seed drawn) and the roster, every
+    mistake reported before any work."""
     from lstm_sym.classroom.roster import read_roster
 
     students = read_roster(args.students) if args.students is not None else None
@@ -553,30 +317,42 @@ def prepare(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student]
         _check_ids(students)
         args = argparse.Namespace(**{**vars(args), "seed": args.seed if args.seed is not None
                                      else draw_class_seed()})
+    return args, students
+
+
+def prepare(args: argparse.Namespace) -> tuple[argparse.Namespace, list[Student] | None,
+                                                list[Variant]]:
+    """Everything a run writes, computed in memory: the options (with the class seed
+    drawn), the roster and the variants. `lstm_sym.worksheet()` stops here."""
+    args, students = settle_options(args)
     return args, students, list(variants(args, students))
 
 
-def write_all(args: argparse.Namespace, students: list[Student] | None,
-              all_variants: list[Variant]) -> int:
-    """Write what :func:`prepare` computed under ``args.out``; returns the exit status."""
-    plan = _plan(args)
+def _out_folder(args: argparse.Namespace) -> Path:
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise UserError(f"--out: {str(out)!r} exists and is not a folder")
-    if students is None:
-        outcome = write_single(all_variants[0], out, plan)
-        for path in outcome.written:
-            print(msg("en", "ui.cli.wrote", path=relative_path(path)), file=sys.stderr)
-    else:
-        record = out / TEACHER_FOLDER / CLASS_RECORD  # first: keys never exist without it
-        write_text(record, json.dumps(class_record(args, students), ensure_ascii=False,
-                                      indent=2) + "\n")
-        outcome = write_class(all_variants, out, replace(plan, per_student_pdf=args.per_student_pdf))
-        if plan.pdf:
-            outcome.add(_class_pdfs(outcome, students, out / TEACHER_FOLDER, plan))
-        print(msg("en", "ui.cli.wrote_students", count=len(all_variants), path=relative_path(out),
-                  teacher=relative_path(out / TEACHER_FOLDER), seed=args.seed,
-                  record=relative_path(record)), file=sys.stderr)
+    return out
+
+
+def _class_record_first(args: argparse.Namespace, students: Sequence[Student]) -> Path:
+    record = args.out / TEACHER_FOLDER / CLASS_RECORD  # first: keys never exist without it
+    write_text(record, json.dumps(class_record(args, students), ensure_ascii=False,
+                                  indent=2) + "\n")
+    return record
+
+
+def _class_done(args: argparse.Namespace, students: Sequence[Student], outcome: Outcome,
+                plan: Plan, record: Path) -> Outcome:
+    if plan.pdf:
+        outcome.add(class_pdfs(outcome, students, args.out / TEACHER_FOLDER, plan))
+    print(msg("en", "ui.cli.wrote_students", count=len(students), path=relative_path(args.out),
+              teacher=relative_path(args.out / TEACHER_FOLDER), seed=args.seed,
+              record=relative_path(record)), file=sys.stderr)
+    return outcome
+
+
+def _status(args: argparse.Namespace, outcome: Outcome) -> int:
     status = 0
     if outcome.missing:
         print(f"lstm-sym worksheet: {_no_tex_note(outcome.missing)}", file=sys.stderr)
@@ -587,5 +363,49 @@ def write_all(args: argparse.Namespace, students: list[Student] | None,
     return status
 
 
+def write_all(args: argparse.Namespace, students: list[Student] | None,
+              all_variants: list[Variant]) -> int:
+    """Write what :func:`prepare` computed under ``args.out``; returns the exit status."""
+    plan = _plan(args)
+    out = _out_folder(args)
+    if students is None:
+        outcome = write_single(all_variants[0], out, plan)
+        for path in outcome.written:
+            print(msg("en", "ui.cli.wrote", path=relative_path(path)), file=sys.stderr)
+    else:
+        record = _class_record_first(args, students)
+        outcome = write_class(all_variants, out, replace(plan, per_student_pdf=args.per_student_pdf))
+        outcome = _class_done(args, students, outcome, plan, record)
+    return _status(args, outcome)
+
+
+def class_spec(args: argparse.Namespace) -> ClassSpec:
+    """What every student's variant is drawn from (the options :func:`variants` reads)."""
+    if getattr(args, "weights", None) or getattr(args, "inputs", None):
+        _own_weights(args, [])  # the one-line refusal: a class never shares one set of weights
+    if getattr(args, "h0", None) or getattr(args, "c0", None):
+        raise UserError("--h0/--c0: initial states go with --weights and --inputs")
+    options = cell_options(args)
+    sizes = {"inputs": args.input, "hidden": args.hidden} if options else {}
+    plan = replace(_plan(args), per_student_pdf=args.per_student_pdf)
+    return ClassSpec(args.seed, args.example, args.worked, options, sizes, args.lang,
+                     args.out, plan)
+
+
+def write_class_run(args: argparse.Namespace, students: list[Student]) -> int:
+    """A class drawn and written on every core (the command's path for --students)."""
+    spec = class_spec(args)
+    _out_folder(args)
+    from lstm_sym.exercises.exercise_set import check_roster
+
+    check_roster(students)
+    record = _class_record_first(args, students)
+    outcome = make_class(spec, students)
+    return _status(args, _class_done(args, students, outcome, spec.plan, record))
+
+
 def run(args: argparse.Namespace) -> int:
-    return write_all(*prepare(args))
+    args, students = settle_options(args)
+    if students is not None:
+        return write_class_run(args, students)
+    return write_all(args, None, list(variants(args, None)))

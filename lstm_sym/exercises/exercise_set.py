@@ -162,10 +162,28 @@ def from_key(key: dict[str, Any]) -> ExerciseSet:
     return from_variant(Variant.from_json(key["exercise"], who))
 
 
-def _collides(a: ExerciseSet, b: ExerciseSet) -> bool:
-    return a.answers() == b.answers() or any(
-        a.answers(family) and a.answers(family) == b.answers(family)
-        for family in PRIVATE_FAMILIES)
+def fingerprints(s: ExerciseSet) -> tuple[tuple, ...]:
+    """What two students must not share: the whole answer set, and each private family's
+    answers (a family with no questions shares nothing)."""
+    private = tuple(("family", family, s.answers(family)) for family in PRIVATE_FAMILIES
+                    if s.answers(family))
+    return (("all", s.answers()), *private)
+
+
+def check_roster(students: Iterable[Student]) -> list[Student]:
+    """The roster as a list, refused when an id appears twice (one variant per id).
+
+    >>> check_roster([Student("s1", "A"), Student("s1", "B")])
+    Traceback (most recent call last):
+    lstm_sym.errors.UserError: roster: student id 's1' appears more than once
+    """
+    roster = list(students)
+    seen: set[str] = set()
+    for student in roster:
+        if student.id in seen:
+            raise UserError(f"roster: student id {student.id!r} appears more than once")
+        seen.add(student.id)
+    return roster
 
 
 def class_variants(seed: int, students: Iterable[Student], example: str = "lecture-worked",
@@ -180,19 +198,18 @@ def class_variants(seed: int, students: Iterable[Student], example: str = "lectu
     >>> sets["s1"].answers("trace") != sets["s2"].answers("trace")
     True
     """
-    roster = list(students)
-    ids = [s.id for s in roster]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise UserError(f"roster: student id {dupes[0]!r} appears more than once")
+    roster = check_roster(students)
     chosen: dict[str, ExerciseSet] = {}
+    taken: set[tuple] = set()  # every chosen set's fingerprints: one lookup per candidate
     for student in sorted(roster, key=lambda s: s.id):
         for attempt in range(MAX_ATTEMPTS):
             candidate = build_set(example, worked, seed, student, attempt, cell_options, inputs,
                                   hidden)
-            if not any(_collides(candidate, other) for other in chosen.values()):
+            prints = fingerprints(candidate)
+            if taken.isdisjoint(prints):
                 break
         else:  # pragma: no cover - would need ~10^6 students
             raise UserError(f"roster: no distinct variant left for student {student.id!r}")
         chosen[student.id] = candidate
+        taken.update(prints)
     return {s.id: chosen[s.id] for s in roster}

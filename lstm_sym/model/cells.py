@@ -11,7 +11,7 @@ builders that change the data, not new code paths downstream.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 import sympy as sp
@@ -101,6 +101,22 @@ class Cell:
     states: tuple[State, ...]
     output: MatrixSymbol
     torch_layout: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    # Cells key every per-cell cache (anatomy, printed formulas, compiled programs): the
+    # hash is computed once, and a cell equals itself without comparing SymPy trees.
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.kind, self.options, self.equations, self.params))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Cell):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Cell))
 
     @property
     def lecture(self) -> bool:
@@ -382,7 +398,6 @@ CONVENTION_BIAS = {
 CONVENTIONS = tuple(CONVENTION_BIAS)
 
 
-@cache  # cells are frozen: one build per option set serves every variant of a class
 def build_cell(
     kind: str,
     *,
@@ -399,12 +414,15 @@ def build_cell(
 
     `bias` defaults to the convention's (lecture: one bias per gate; PyTorch: two).
     The lecture's cell uses identity g and h, as the lecture's worked example does;
-    the LSTM uses tanh for both.
+    the LSTM uses tanh for both. The same options (defaults filled in) give the same
+    object: cells are frozen, and a class's variants share one.
 
     >>> build_cell("lstm", convention="pytorch").param_count()
     4*m**2 + 4*m*n + 8*m
     >>> build_cell("gru", convention="keras").option("gru_form")
     'after'
+    >>> build_cell("lecture") is build_cell("lecture", g="identity", h="identity")
+    True
     """
     _check(kind, CELL_KINDS, "--cell")
     _check(convention, CONVENTIONS, "--convention")
@@ -415,12 +433,33 @@ def build_cell(
     if kind not in ("lecture", "lstm") and (g or h):
         raise UserError(f"--g/--h: only the LSTM cells have g and h, not --cell {kind}")
     if kind == "lecture":
-        return lstm_cell(recurrent=False, bias=bias, g=g or "identity", h=h or "identity")
+        return _lstm(False, "none", bias, g or "identity", h or "identity", False)
     if kind == "lstm":
-        return lstm_cell(peephole=peephole, bias=bias, g=g or "tanh", h=h or "tanh", proj=proj)
+        return _lstm(True, peephole, bias, g or "tanh", h or "tanh", bool(proj))
     if kind == "gru":
-        return gru_cell(form=gru_form, bias=bias)
+        return _gru(gru_form, bias)
     if kind == "rnn":
         _check(nonlinearity, ("tanh", "relu"), "--nonlinearity")
-        return rnn_cell(bias=bias, activation=nonlinearity)
+        return _rnn(bias, nonlinearity)
+    return _ffn(bias)
+
+
+# One build per distinct set of options (SymPy is slow to build; cells are frozen).
+@cache
+def _lstm(recurrent: bool, peephole: str, bias: str, g: str, h: str, proj: bool) -> Cell:
+    return lstm_cell(recurrent=recurrent, peephole=peephole, bias=bias, g=g, h=h, proj=proj)
+
+
+@cache
+def _gru(form: str, bias: str) -> Cell:
+    return gru_cell(form=form, bias=bias)
+
+
+@cache
+def _rnn(bias: str, activation: str) -> Cell:
+    return rnn_cell(bias=bias, activation=activation)
+
+
+@cache
+def _ffn(bias: str) -> Cell:
     return ffn_layer(bias=bias)
