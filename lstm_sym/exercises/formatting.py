@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 
 import mpmath
@@ -30,17 +30,41 @@ def _mpf(value: Any) -> mpmath.mpf:
     return mpmath.mpf(value)
 
 
+def _memo(function):
+    """Cache a number formatter: a class's sheets print the same few values thousands of
+    times. Keys are typed (1 and 1.0 may print alike, but need not); a value that cannot
+    be a key (an array) is formatted afresh."""
+    cached = lru_cache(maxsize=16384, typed=True)(function)
+
+    @wraps(function)
+    def formatter(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:  # unhashable
+            return function(*args, **kwargs)
+
+    return formatter
+
+
 def as_int(value: Any) -> int | None:
     """The value as an int if it is one exactly, else None.
 
-    >>> as_int(mpmath.mpf(3)), as_int(0.5)
-    (3, None)
+    >>> as_int(mpmath.mpf(3)), as_int(0.5), as_int(mpmath.mpf(-12)), as_int(mpmath.mpf("1e-40"))
+    (3, None, -12, None)
     """
+    if type(value) is int:
+        return value
+    if type(value) is mpmath.mpf:  # read off the binary form: sign, odd mantissa, exponent
+        sign, man, exp, _ = value._mpf_
+        if not man:
+            return 0 if value._mpf_ == mpmath.libmp.fzero else None  # 0, or inf/nan
+        return ((-man if sign else man) << exp) if exp >= 0 else None
     with mpmath.workdps(DPS):
         x = _mpf(value)
         return int(x) if x == mpmath.floor(x) else None
 
 
+@_memo
 def key_number(value: Any, digits: int = 12) -> str:
     """A number as the key writes it: integers plainly, others to `digits` significant
     figures in a form SymPy and the checker read.
@@ -65,6 +89,7 @@ def _mantissa_tex(text: str) -> str:
     return rf"{mant} \cdot 10^{{{int(exp)}}}"
 
 
+@_memo
 def tex_sigfigs(value: Any, figures: int) -> str:
     """LaTeX of a number rounded to `figures` significant figures, trailing zeros kept:
     what a question that asks for that precision shows as its model answer.
@@ -78,6 +103,7 @@ def tex_sigfigs(value: Any, figures: int) -> str:
                                          min_fixed=-3, max_fixed=figures + 1))
 
 
+@_memo
 def tex_number(value: Any, digits: int = 5, sigfigs: int | None = None) -> str:
     """LaTeX of a number; values within 10⁻³ of a non-zero integer show how far from it
     they are (the exact value beside the ideal one). With `sigfigs`, the number rounded
@@ -268,6 +294,17 @@ def _entries(kind: str, text: str) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _plain_numbers(kind: str, a: str, b: str) -> tuple[list[str], list[str]] | None:
+    """The entries of two answers as number literals, or None if any is not one."""
+    pair = []
+    for text in (a, b):
+        parts = [entry for entry, _ in split_entries(text)] if kind == "vector" else [text.strip()]
+        if not all(_NUMBER.fullmatch(p) for p in parts):
+            return None
+        pair.append(parts)
+    return pair[0], pair[1]
+
+
 def _close(a: Any, b: Any, tolerance: Tolerance) -> bool:
     # Numbers: the checker's own rule, so a kept misconception is one it can tell apart.
     if isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf):
@@ -300,6 +337,14 @@ def same_answer(kind: str, a: str, b: str, tolerance: Tolerance) -> bool:
     """
     if kind == "choice":
         return a == b
+    numbers = _plain_numbers(kind, a, b)
+    if numbers is not None:  # entry by entry; a number written alike is the same number
+        xs, ys = numbers
+        if len(xs) != len(ys):
+            return False
+        with mpmath.workdps(DPS):
+            return all(x == y or within_tolerance(mpmath.mpf(x), mpmath.mpf(y), tolerance)
+                       for x, y in zip(xs, ys))
     xs, ys = _entries(kind, a), _entries(kind, b)
     return len(xs) == len(ys) and all(_close(x, y, tolerance) for x, y in zip(xs, ys))
 
