@@ -387,3 +387,33 @@ def test_affine_formulas_as_plain_strings_match_sympy():
         w = [rng.choice([0, 0, 1, -1, 2, -3, 100, -100, 20]) for _ in range(rng.randint(1, 4))]
         weights = {"W_i": [w], "b_i": [rng.choice([0, 1, -1, 10, -10, 5])]}
         assert affine_tex(weights, "z_i") == sp.latex(affine(weights, "z_i"), order="lex")
+
+
+def test_shared_family_caches_give_each_student_their_own_numbers():
+    # Families share work between students with equal sizes or gate weights; each answer
+    # must still be the student's own, worked out here by hand from their weights and sizes.
+    from lstm_sym.key import Student
+
+    sets = [build_set(seed=5, student=Student(f"s{i}", "x")) for i in range(12)]
+    for es in sets:
+        w, (n, m) = es.variant.weights, (es.variant.sizes["n"], es.variant.sizes["m"])
+        biases = [w[f"b_{g}"][0] for g in "ifo"]
+        assert answer(es, "gates.rest") == str([int(b > 0) for b in biases])  # σ(±10…) ≈ 0 or 1
+        row = w["W_o"][0]
+        assert answer(es, "gates.opener") == f"x{max(range(3), key=lambda k: abs(row[k])) + 1}"
+        weight_i = max(w["W_i"][0], key=abs)
+        assert float(answer(es, "gates.half_open")) == pytest.approx(-w["b_i"][0] / weight_i)
+        assert json.loads(answer(es, "shapes.W_f_stacked")) == [m, n + m]
+        assert int(answer(es, "params.lstm_total")) == 4 * (m * n + m * m + m)
+        assert int(answer(es, "gru.total")) == 3 * (m * n + m * m + 2 * m)
+    assert len({es.variant.sizes["n"] for es in sets}) > 1  # the sizes do differ
+
+
+def test_hints_are_each_callers_own_list():
+    from lstm_sym.exercises.hints import question_hints
+    from lstm_sym.model.cells import build_cell
+
+    entry = {"id": "gru.ratio", "family": "gru", "kind": "expression"}
+    first = question_hints(entry, build_cell("lecture"), "en")
+    first.clear()  # the hints are shared between sheets; a caller's list is its own
+    assert question_hints(entry, build_cell("lecture"), "en")

@@ -8,6 +8,7 @@ the bias. Answers come from evaluating candidate gates on the inputs −1, 0, 1.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -18,7 +19,8 @@ from lstm_sym.exercises.alternatives import FEEDBACK, altered_weights
 from lstm_sym.exercises.cellmath import GATE_OF, affine_tex, weight_of
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
 from lstm_sym.exercises.model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T, Text
-from lstm_sym.exercises.variant import SATURATION, Variant, make_model, step_rows
+from lstm_sym.exercises.variant import SATURATION, Variant, batch_rows, make_model, step_rows
+from lstm_sym.model.cells import Cell
 from lstm_sym.model.notation import sigma
 from lstm_sym.numeric.backends import get_backend
 from lstm_sym.numeric.examples import LECTURE_PARAMS
@@ -33,18 +35,95 @@ POINTS = {"rest": 1, "i_bias": 2, "f_bias": 2, "opener": 1, "half_open": 2, "lea
 WANTED = {"i": (0, 0, 1), "f": (0, 1, 1), "o": (0, 0, 1)}
 
 
-def _rest_rows(weights: dict, cell: dict) -> tuple[dict, dict]:
+def _rest_rows(weights: dict, cell: dict, exact: bool = True) -> tuple[dict, dict | None]:
+    """The step at rest (every input 0), ideal and (if asked) exact."""
     model = make_model(cell, weights, "gates")
     zeros = [(0,) * len(weights["W_z"][0])]
-    return step_rows(model, zeros, "ideal")[0], step_rows(model, zeros, "exact")[0]
+    return (step_rows(model, zeros, "ideal")[0],
+            step_rows(model, zeros, "exact")[0] if exact else None)
+
+
+# --- what a question reads of the weights: the cache key, so a class shares the work -----
+
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _types(value: Any) -> Any:
+    return tuple(_types(v) for v in value) if isinstance(value, (list, tuple)) else (
+        type(value).__name__)
+
+
+def _thaw(frozen: tuple) -> dict[str, Any]:
+    """Weights back from :func:`_only` (nested lists, as a variant holds them)."""
+    def thaw(value: Any) -> Any:
+        return [thaw(v) for v in value] if isinstance(value, tuple) else value
+
+    return {name: thaw(value) for name, value, _ in frozen}
+
+
+def _zeroed(value: Any) -> Any:
+    return [_zeroed(v) for v in value] if isinstance(value, (list, tuple)) else 0
+
+
+def _only(weights: dict[str, Any], cell: Cell, keep) -> tuple:
+    """The weights with every parameter `keep(param)` rejects zeroed (same shapes), as a
+    hashable key; each number keeps its type (100 and 100.0 print apart)."""
+    params = {prm.name: prm for prm in cell.params}
+    kept = {name: value if name in params and keep(params[name]) else _zeroed(value)
+            for name, value in weights.items()}
+    return tuple((name, _freeze(value), _types(value)) for name, value in sorted(kept.items()))
+
+
+def _at_rest(weights: dict[str, Any], cell: Cell) -> tuple:
+    """At rest (every input 0, the memory 0) every weight matrix multiplies 0: the gates'
+    biases are all that reaches the gates, so the gates at rest are those of these alone."""
+    reached = frozenset().union(*(_reached(cell, g) for g in GATES))
+    return _only(weights, cell, lambda prm: "bias" in prm.role and prm.name in reached)
+
+
+def _reaching(weights: dict[str, Any], cell: Cell, quantity: str) -> tuple:
+    """Only the parameters `quantity`'s equations read (through the quantities they read);
+    the others, zeroed, cannot change it."""
+    reached = _reached(cell, quantity)
+    return _only(weights, cell, lambda prm: prm.name in reached)
+
+
+@lru_cache(maxsize=64)
+def _reached(cell: Cell, quantity: str) -> frozenset[str]:
+    """The parameters `quantity` depends on within a step, from the cell's equations.
+
+    >>> from lstm_sym.exercises.cellmath import lecture_cell
+    >>> sorted(_reached(lecture_cell(), "o")), sorted(_reached(lecture_cell(), "c_new"))[:3]
+    (['W_o', 'b_o'], ['W_f', 'W_i', 'W_z'])
+    """
+    params = {prm.name for prm in cell.params}
+    assigned = {eq.name for eq in cell.equations}
+    seen: set[str] = set()
+    todo = [quantity]
+    while todo:
+        for symbol in cell.equation(todo.pop()).rhs.free_symbols:
+            name = getattr(symbol, "name", None)
+            if name in (params | assigned) and name not in seen:
+                seen.add(name)
+                if name in assigned:
+                    todo.append(name)
+    return frozenset(seen & params)
 
 
 def _rest(v: Variant) -> Question:
-    ideal, exact = _rest_rows(v.weights, v.cell)
+    return _rest_question(tuple(sorted(v.cell.items())), _at_rest(v.weights, v.model.cell))
+
+
+@lru_cache(maxsize=1024)
+def _rest_question(cell_options: tuple, frozen: tuple) -> Question:
+    cell, weights = dict(cell_options), _thaw(frozen)
+    ideal, exact = _rest_rows(weights, cell)
     answer = key_vector(ideal[g] for g in GATES)
     exact_key = key_vector(exact[g] for g in GATES)
-    candidates = [Misconception(name, key_vector(_rest_rows(altered_weights(name, v.weights),
-                                                            v.cell)[0][g] for g in GATES),
+    wrong = {name: _rest_rows(altered_weights(name, weights), cell, exact=False)[0]
+             for name in ("gate_inverted", "bias_ignored")}
+    candidates = [Misconception(name, key_vector(wrong[name][g] for g in GATES),
                                 FEEDBACK[name]) for name in ("gate_inverted", "bias_ignored")]
     # One sentence for the idea, the three gates in one display.
     def row(names) -> str:
@@ -98,7 +177,11 @@ def _failure(gate: str, channel: int, weight: int, bias: int) -> Text:
 
 
 def _bias_choice(v: Variant, gate: str) -> Question:
-    channel, weight, bias = weight_of(v.weights, GATE_OF[gate])
+    return _bias_question(gate, *weight_of(v.weights, GATE_OF[gate]))
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _bias_question(gate: str, channel: int, weight: int, bias: int) -> Question:
     candidates = sorted({-abs(bias), 0, abs(bias)})
     good = [b for b in candidates if _states(weight, b) == (WANTED[gate], True)]
     assert good == [bias], (gate, weight, bias, good)  # the variant's own bias is the design
@@ -123,18 +206,32 @@ def _bias_choice(v: Variant, gate: str) -> Question:
 
 
 def _opener(v: Variant) -> Question:
-    n_inputs = len(v.weights["W_z"][0])
-    model = make_model(v.cell, v.weights, "gates")
-    unit = [tuple(1 if k == j else 0 for k in range(n_inputs)) for j in range(n_inputs)]
-    opens = [j for j, x in enumerate(unit) if step_rows(model, [x], "ideal")[0]["o"] == 1]
+    return _opener_question(tuple(sorted(v.cell.items())), _reaching(v.weights, v.model.cell, "o"),
+                            v.roles.write, v.roles.data)
+
+
+@lru_cache(maxsize=1024)
+def _opens(cell_options: tuple, frozen: tuple) -> tuple[int, int, str]:
+    """(inputs, the one input that opens the read gate alone, z_o in LaTeX)."""
+    weights = _thaw(frozen)
+    n_inputs = len(weights["W_z"][0])
+    model = make_model(dict(cell_options), weights, "gates")
+    unit = [[tuple(1 if k == j else 0 for k in range(n_inputs))] for j in range(n_inputs)]
+    opens = [j for j, rows in enumerate(batch_rows(model, unit, "ideal")) if rows[0]["o"] == 1]
     assert len(opens) == 1, opens
+    return n_inputs, opens[0], affine_tex(weights, "z_o")
+
+
+@lru_cache(maxsize=1024)
+def _opener_question(cell_options: tuple, frozen: tuple, write: int, data: int) -> Question:
+    n_inputs, opener, z_o = _opens(cell_options, frozen)
+    opens = [opener]
     names = tuple(f"x{j + 1}" for j in range(n_inputs))
     answer = names[opens[0]]
-    roles = v.roles
-    mcs = [Misconception("write_input", names[roles.write], T("ex.mc.gates.write_input")),
-           Misconception("data_input", names[roles.data], T("ex.mc.gates.data_input"))]
+    mcs = [Misconception("write_input", names[write], T("ex.mc.gates.write_input")),
+           Misconception("data_input", names[data], T("ex.mc.gates.data_input"))]
     steps = (Step(T("ex.gates.sol.opener", x=f"x_{opens[0] + 1}"),
-                  rf"z_o = {affine_tex(v.weights, 'z_o')}", f"$x_{opens[0] + 1}$"),)
+                  rf"z_o = {z_o}", f"$x_{opens[0] + 1}$"),)
     return Question(f"{FAMILY}.opener", FAMILY, "choice", T("ex.gates.q.opener"), answer,
                     choices=names, solution=steps, points=POINTS["opener"],
                     display=f"x_{{{opens[0] + 1}}}",
@@ -142,10 +239,21 @@ def _opener(v: Variant) -> Question:
 
 
 def _half_open(v: Variant) -> Question:
-    channel, weight, bias = weight_of(v.weights, "z_i")
-    x = sp.Symbol("x")
-    (root,) = sp.solve(sp.Eq(weight * x + bias, 0), x)
-    (wrong,) = sp.solve(sp.Eq(weight * x - bias, 0), x)  # the bias moved with the wrong sign
+    return _half_open_question(*weight_of(v.weights, "z_i"))
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _roots(weight: int, bias: int) -> tuple[sp.Rational, sp.Rational]:
+    """Where the gate is half open, and where it would be with the bias's sign flipped."""
+    x = sp.Symbol("x")  # solve(expr) solves expr = 0 (an Eq costs SymPy's relational checks)
+    (root,) = sp.solve(weight * x + bias, x)
+    (wrong,) = sp.solve(weight * x - bias, x)  # the bias moved with the wrong sign
+    return root, wrong
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _half_open_question(channel: int, weight: int, bias: int) -> Question:
+    root, wrong = _roots(weight, bias)
     answer = key_number(Fraction(int(root.p), int(root.q)))
     steps = (Step(T("ex.gates.sol.half_open"),
                   rf"\sigma(z_i) = \tfrac{{1}}{{2}} \iff {weight}\,x_{{{channel + 1}}} "
@@ -164,6 +272,12 @@ def _leak(v: Variant) -> Question:
     open-gate gap 1 − σ(90) = 8.2·10⁻⁴⁰ is shown in the trace solutions; it is too small to
     grade, since the checker counts differences below 10⁻³⁰ as rounding noise.)"""
     channel, _, bias = weight_of(v.weights, "z_i")
+    return _leak_question(channel, bias)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _leak_question(channel: int, bias: int) -> Question:
+    # σ at a closed gate's bias: one of a few values a whole class shares
     leak = gate_value(bias, "exact")
     answer = key_number(leak, 6)
     steps = (Step(T("ex.gates.sol.leak", pre=bias),

@@ -22,6 +22,7 @@ Put in this step's values of z, i and f and the memory c from
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
 from typing import Any
 
 from lstm_sym.i18n import catalogue, msg
@@ -126,6 +127,7 @@ def _trace_hints(name: str, cell: Cell, lang: str) -> list[str] | None:
     return [msg(lang, key, **values) for key in keys if key in catalogue(lang)]
 
 
+@cache
 def sigma_text() -> str:
     """σ's definition as the model writes it (σ rewritten with exp).
 
@@ -165,17 +167,7 @@ def _catalogue_hints(family: str, what: str, kind: str, cell: Cell, lang: str) -
 
 def question_hints(entry: Mapping[str, Any], cell: Cell, lang: str) -> list[str]:
     """One to three hints for a key question (see the module example)."""
-    qid = str(entry.get("id", ""))
-    family = str(entry.get("family") or qid.partition(".")[0])
-    kind = str(entry.get("kind", ""))
-    what = qid.partition(".")[2]
-    if family == "trace":
-        step, _, name = what.partition(".")
-        hints = _trace_hints(name, cell, lang) if step.startswith("t") else None
-        if hints:
-            return hints[:MAX_HINTS]
-        what = name
-    return _catalogue_hints(family, what, kind, cell, lang)[:MAX_HINTS]
+    return _table(cell, lang).hints(entry)
 
 
 def attach_hints(entries: list[dict[str, Any]], cell: Cell, lang: str) -> list[dict[str, Any]]:
@@ -186,7 +178,41 @@ def attach_hints(entries: list[dict[str, Any]], cell: Cell, lang: str) -> list[d
     ...              build_cell("lecture"), "en")[0]["hints"][0][:30]
     'Count the parameters of both c'
     """
-    return [{**entry, "hints": question_hints(entry, cell, lang)} for entry in entries]
+    table = _table(cell, lang)
+    return [{**entry, "hints": table.hints(entry)} for entry in entries]
+
+
+class _HintTable:
+    """The hints of one cell in one language, per question id and kind. Hints depend on
+    which quantity or question is asked and on the cell, never on a variant's numbers, so
+    a class's sheets share them (each caller gets its own list)."""
+
+    def __init__(self, cell: Cell, lang: str) -> None:
+        self.cell, self.lang = cell, lang
+        self._by_question: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+    def hints(self, entry: Mapping[str, Any]) -> list[str]:
+        qid = str(entry.get("id", ""))
+        family = str(entry.get("family") or qid.partition(".")[0])
+        key = (qid, family, str(entry.get("kind", "")))
+        if key not in self._by_question:
+            self._by_question[key] = tuple(self._compute(*key))
+        return list(self._by_question[key])
+
+    def _compute(self, qid: str, family: str, kind: str) -> list[str]:
+        what = qid.partition(".")[2]
+        if family == "trace":
+            step, _, name = what.partition(".")
+            hints = _trace_hints(name, self.cell, self.lang) if step.startswith("t") else None
+            if hints:
+                return hints[:MAX_HINTS]
+            what = name
+        return _catalogue_hints(family, what, kind, self.cell, self.lang)[:MAX_HINTS]
+
+
+@lru_cache(maxsize=64)
+def _table(cell: Cell, lang: str) -> _HintTable:
+    return _HintTable(cell, lang)
 
 
 def key_hints(key: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -8,12 +8,13 @@ the input size for a state, or forget the recurrent block.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 
 from lstm_sym.exercises.formatting import distinct_misconceptions
 from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, Step, T, Text
+from lstm_sym.exercises.param_count import at
 from lstm_sym.exercises.variant import Variant
 from lstm_sym.model.cells import Cell, build_cell
 from lstm_sym.model.notation import m, n
@@ -77,11 +78,17 @@ def shapes() -> tuple[Shape, ...]:
 
 
 def _at(expr: sp.Expr, sizes: dict[str, int]) -> int:
-    return int(sp.sympify(expr).subs({n: sizes["n"], m: sizes["m"]}))
+    return at(sp.sympify(expr), sizes)
+
+
+@cache
+def _tex(expr: sp.Expr, order: str | None = None) -> str:
+    """SymPy's LaTeX of a dimension, once per dimension (a class shares them)."""
+    return sp.latex(expr, order=order)
 
 
 def _dim_tex(dim: sp.Expr) -> str:
-    text = sp.latex(dim, order="lex")
+    text = _tex(dim, "lex")
     return rf"\left({text}\right)" if isinstance(dim, sp.Add) else text
 
 
@@ -102,12 +109,11 @@ def _alternatives(shape: Shape) -> list[tuple[str, sp.Expr, sp.Expr]]:
     return out
 
 
-def _question(shape: Shape, v: Variant) -> Question:
+def _question(shape: Shape, sizes: dict[str, int]) -> Question:
     symbolic = shape.form in ("pytorch", "cell_pytorch")  # asked in terms of n and m
-    sizes = v.sizes
     if symbolic:
         answer = _vector(shape.rows, shape.cols)
-        display_tex = rf"[{sp.latex(shape.rows)}, {sp.latex(shape.cols)}]"
+        display_tex = rf"[{_tex(shape.rows)}, {_tex(shape.cols)}]"
     else:
         answer = _vector(_at(shape.rows, sizes), _at(shape.cols, sizes))
         display_tex = answer
@@ -120,7 +126,7 @@ def _question(shape: Shape, v: Variant) -> Question:
     steps = [Step(T(f"ex.shapes.sol.{shape.reason}", name=shape.tex, **dict(shape.words)),
                   rf"{shape.tex} \in {sym}",
                   f"${display_tex}$" if symbolic else
-                  f"$[{sp.latex(shape.rows)}, {sp.latex(shape.cols, order='lex')}]$")]
+                  f"$[{_tex(shape.rows)}, {_tex(shape.cols, 'lex')}]$")]
     if not symbolic:
         steps.append(Step(T("ex.shapes.sol.at", n=sizes["n"], m=sizes["m"]),
                           rf"{sym} = \mathbb{{R}}^{{{_at(shape.rows, sizes)} \times "
@@ -183,7 +189,14 @@ def generate(v: Variant) -> Exercise:
     >>> [q.answer for q in generate(lecture_variant()).questions][:3]
     ['[2, 3]', '[2, 1]', '[2, 1]']
     """
-    asked = shapes() if v.lecture else cell_shapes(v.model.cell)
-    return Exercise(FAMILY, T("ex.shapes.title"),
-                    T("ex.shapes.intro", n=v.sizes["n"], m=v.sizes["m"]),
-                    tuple(_question(s, v) for s in asked))
+    # Only the sizes (and for another cell, the cell) change between variants.
+    return _exercise(None if v.lecture else v.model.cell, v.sizes["n"], v.sizes["m"])
+
+
+@lru_cache(maxsize=256)
+def _exercise(cell: Cell | None, n: int, m: int) -> Exercise:
+    """The exercise for the lecture's forms (`cell` None) or a sheet's own cell."""
+    asked = shapes() if cell is None else cell_shapes(cell)
+    sizes = {"n": n, "m": m}
+    return Exercise(FAMILY, T("ex.shapes.title"), T("ex.shapes.intro", n=n, m=m),
+                    tuple(_question(s, sizes) for s in asked))
