@@ -107,7 +107,7 @@ def test_sheets_show_their_pictures(compiled):
         worksheet = _text(out / f"{name}-worksheet.pdf")
         for word in words:  # the TikZ diagram, on both editions
             assert word in solutions and word in worksheet
-        assert plot in solutions and plot not in worksheet  # pgfplots, solutions only
+        assert plot in solutions and plot not in worksheet  # the TikZ trace plot, solutions only
 
 
 @needs_tex

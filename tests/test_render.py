@@ -115,8 +115,8 @@ def test_latex_editions(sheets):
     sol = render(sheets["solutions"], "tex")
     work = render(sheets["worksheet"], "tex")
     assert "\\input{" not in sol.split("\\begin{document}")[1]
-    assert "\\begin{tikzpicture}" in sol and "\\begin{axis}" in sol
-    assert "\\begin{axis}" not in work and "\\blankcell{3}" in work
+    assert "\\begin{tikzpicture}" in sol and "\\fill[tracemark]" in sol
+    assert "tracemark" not in work and "\\blankcell{3}" in work
     assert "\\answerfield{Answer:}{1}" in work and "\\answerfield{" not in sol
     assert sol.count("\\begin{document}") == 1 and sol.rstrip().endswith("\\end{document}")
 
@@ -198,14 +198,15 @@ def test_plot_panels_follow_the_series_not_a_cell(sheets):
                      {"h": "state $h$", "r": "reset gate", "u": "update gate"})
     ws = Worksheet("GRU", "en", "solutions", (Section("trace", "T", plot=plot),))
     tex = render(ws, "tex")
-    assert tex.count("\\begin{axis}") == 3 and tex.count("const plot mark mid") == 3
-    for label in ("title={state $h$}", "title={reset gate}", "title={update gate}"):
+    assert tex.count("\\definecolor{tracemark}") == 3 and tex.count("\\draw[traceline") == 3
+    for label in ("{state $h$};", "{reset gate};", "{update gate};"):
         assert label in tex
-    assert "ymin=-0.1,ymax=1.1" in tex  # a gate's panel spans 0..1
+    assert tex.count("{$0.5$};") == 2  # the gates' panels span 0..1: ticks 0, 0.5, 1
     svg = trace_svg(plot, "t")
-    assert svg.count(b'id="axes_') == 3
+    assert svg.count(b'class="panel"') == 3
     code = Path(pictures.__file__).read_text() + (builtin_templates() / "latex" /
                                                   "plot.tex.j2").read_text()
+    code += (Path(pictures.__file__).parent / "trace_geometry.py").read_text()
     for names in ('"c", "y"', '"i", "f"', '"f", "o"', '"c": ', '"i": ', "plot.gates"):
         assert names not in code  # the lecture's series, as the old panels listed them
 

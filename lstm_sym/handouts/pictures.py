@@ -1,25 +1,31 @@
-"""Pictures on a handout: the cell diagram's labels and the trace plot.
+"""Pictures on a handout: the cell diagram's labels and the trace plot's SVG.
 
 The diagram itself is a template (TikZ in ``latex/diagram.tex.j2``, Mermaid in
 ``markdown/diagram.md.j2``) so a teacher can restyle it; this module supplies
 what templates cannot do well: plain-text labels for Mermaid (which shows no
-LaTeX on GitHub), pgfplots coordinates, and the SVG plot beside a Markdown file.
-The SVG is deterministic: fixed hash salt, no date, no random ids.
+LaTeX on GitHub) and the SVG plot beside a Markdown file. The SVG is written as
+text from :mod:`lstm_sym.handouts.trace_geometry`, the geometry the LaTeX plot
+draws too: same input, same bytes (no date, no random ids).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
 
 from lstm_sym.exercises.formatting import latex_to_text, plain
 from lstm_sym.handouts.content import TracePlot
-
-# One small panel per series, in the plot's order (the cell's states, output and gates,
-# as the exercises list them): series never hide each other, whatever the cell.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-MARKERS = ("o", "s", "^", "v", "D", "P", "X")  # colour-blind-safe (Okabe–Ito) + a marker each
-PANELS_PER_ROW = 5
+from lstm_sym.handouts.trace_geometry import (  # noqa: F401  (the plot's style, re-exported)
+    MARKERS,
+    PALETTE,
+    PANELS_PER_ROW,
+    Panel,
+    TraceGeometry,
+    cm_text,
+    number,
+    panel_range,
+    series_style,
+    trace_geometry,
+)
 
 _ASCII = str.maketrans({"σ": "sigma", "−": "-", "×": "x", "⊙": "*", "·": "*", "′": "'",
                         "…": "...", "→": "->", "≈": "~", "≤": "<=", "≥": ">=", "≠": "!=",
@@ -39,96 +45,91 @@ def ascii_label(tex: str) -> str:
     return latex_to_text(tex).translate(_ASCII)
 
 
-def number(value: float) -> str:
-    """A plot coordinate: short, exact for the lecture's integers, never ``-0``.
-
-    >>> number(7.0), number(0.9999546), number(-0.0)
-    ('7', '0.999955', '0')
-    """
-    text = f"{float(value):.6g}"
-    return "0" if text in ("-0", "0") else text
+PX_PER_CM = 40  # the SVG's size on screen: 16.6 cm wide → 664 px
+# DejaVu has no CJK glyphs; the viewer falls through to the first CJK font it has.
+FONTS = ("DejaVu Sans, Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, "
+         "Microsoft YaHei, WenQuanYi Micro Hei, Droid Sans Fallback, sans-serif")
 
 
-def coordinates(t: Sequence[int], values: Sequence[float]) -> str:
-    """pgfplots ``coordinates {…}`` body for one series.
-
-    >>> coordinates([1, 2], [3.0, 0.5])
-    '(1,3) (2,0.5)'
-    """
-    return " ".join(f"({x},{number(v)})" for x, v in zip(t, values))
+_n = cm_text
 
 
-def panel_range(values: Sequence[float]) -> tuple[float, float]:
-    """The y range of one series' panel: 0 to 1 for a gate-like series (all values in
-    [0, 1]), else the values' range with a margin (and 0 in it).
-
-    >>> panel_range([1.0, 0.0, 1.0]), panel_range([3.0, 7.0, 7.0])
-    ((-0.1, 1.1), (-0.7, 7.7))
-    """
-    low, high = min(min(values), 0.0), max(values)
-    if low >= 0 and high <= 1:
-        return (-0.1, 1.1)
-    pad = 0.1 * (high - low or 1)
-    return (round(low - pad, 6), round(high + pad, 6))
+def _minus(text: str) -> str:
+    return text.replace("-", "\u2212")
 
 
-def series_style(k: int) -> tuple[str, str]:
-    """Colour and marker of the k-th series.
+def _svg_panel(panel: Panel, height: float, title: str, xlabel: str, geometry: TraceGeometry) -> list[str]:
+    """One panel's elements; y is flipped (SVG's y grows downwards)."""
+    left, bottom, width, box_height = panel.box
+    top, base = height - bottom - box_height, height - bottom
+    right = left + width
+    out = [f'<g class="panel" id="panel-{panel.index}">']
+    grid = "".join(f"M{_n(left)} {_n(height - tick.at)}H{_n(right)}" for tick in panel.y_ticks)
+    grid += "".join(f"M{_n(tick.at)} {_n(top)}V{_n(base)}" for tick in panel.x_ticks)
+    out.append(f'<path class="grid" d="{grid}" stroke="{geometry.grid_colour}" '
+               f'stroke-width="{_n(geometry.grid_width)}" fill="none"/>')
+    length = _n(geometry.tick_length)
+    ticks = "".join(f"M{_n(left)} {_n(height - tick.at)}h-{length}" for tick in panel.y_ticks)
+    ticks += "".join(f"M{_n(tick.at)} {_n(base)}v{length}" for tick in panel.x_ticks)
+    out.append(f'<path class="axes" d="M{_n(left)} {_n(top)}V{_n(base)}H{_n(right)}{ticks}" '
+               f'stroke="{geometry.axis_colour}" stroke-width="{_n(geometry.axis_width)}" fill="none"/>')
+    size = _n(geometry.tick_size)
+    out += [f'<text x="{_n(t.label_at[0])}" y="{_n(height - t.label_at[1])}" font-size="{size}" '
+            f'text-anchor="end">{_minus(t.text)}</text>' for t in panel.y_ticks]
+    out += [f'<text x="{_n(t.label_at[0])}" y="{_n(height - t.label_at[1])}" font-size="{size}" '
+            f'text-anchor="middle">{_minus(t.text)}</text>' for t in panel.x_ticks]
+    steps = " ".join(f"{_n(x)},{_n(height - y)}" for x, y in panel.steps)
+    out.append(f'<polyline class="steps" points="{steps}" stroke="{panel.line_colour}" '
+               f'stroke-width="{_n(geometry.line_width)}" fill="none"/>')
+    out.append(f'<g class="markers" fill="{panel.colour}">')
+    out += [f'<use xlink:href="#mark-{panel.marker_id}" x="{_n(x)}" y="{_n(height - y)}"/>'
+            for x, y in panel.markers]
+    out.append("</g>")
+    title_size = _n(geometry.title_size)
+    out.append(f'<text class="title" x="{_n(panel.title_at[0])}" y="{_n(height - panel.title_at[1])}" '
+               f'font-size="{title_size}" text-anchor="middle">{escape(title)}</text>')
+    if panel.xlabel_at is not None:
+        out.append(f'<text class="xlabel" x="{_n(panel.xlabel_at[0])}" y="{_n(height - panel.xlabel_at[1])}" '
+                   f'font-size="{title_size}" text-anchor="middle">{escape(xlabel)}</text>')
+    out.append("</g>")
+    return out
 
-    >>> series_style(0), series_style(7)
-    (('#0072B2', 'o'), ('#0072B2', 'o'))
-    """
-    return PALETTE[k % len(PALETTE)], MARKERS[k % len(MARKERS)]
+
+def _svg_mark(marker_id: str, outline: tuple[tuple[float, float], ...], radius: float) -> str:
+    """A marker's shape, centred on (0, 0), defined once and placed by ``<use>``."""
+    if not outline:
+        return f'<circle id="mark-{marker_id}" r="{_n(radius)}"/>'
+    corners = " ".join(f"{_n(x)},{_n(-y)}" for x, y in outline)
+    return f'<polygon id="mark-{marker_id}" points="{corners}"/>'
 
 
 def trace_svg(plot: TracePlot, xlabel: str) -> bytes:
     """The trace as an SVG: one small panel per series, each value a marker on a step
-    (the state holds between time steps; nothing is interpolated).
+    (the state holds between time steps; nothing is interpolated), drawn from
+    :func:`~lstm_sym.handouts.trace_geometry.trace_geometry`.
 
-    `xlabel` and the series labels are prose with ``$…$`` math, shown as plain text.
-    Same input, same bytes.
+    `xlabel` and the series labels are prose with ``$…$`` math, shown as plain text
+    (any script: the font list falls back to CJK fonts). Same input, same bytes.
 
     >>> plot = TracePlot((1, 2), {"s": (3.0, 7.0), "g": (1.0, 0.0)},
     ...                  {"s": "state $s$", "g": "a gate"})
     >>> svg = trace_svg(plot, "t")
-    >>> svg.startswith(b"<?xml") and svg == trace_svg(plot, "t")
-    True
+    >>> svg.startswith(b"<?xml") and svg == trace_svg(plot, "t"), svg.count(b"<use ")
+    (True, 4)
     """
-    # A bare Figure draws without pyplot or a GUI backend (no global state touched).
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
-
+    geometry = trace_geometry(plot)
     xlabel = plain(xlabel)
-    names = list(plot.series)
-    labels = {name: plain(plot.labels.get(name, name)) for name in names}
-    cjk = any(ord(ch) > 0x2E80 for text in (*labels.values(), xlabel) for ch in text)
-    rc = {"svg.hashsalt": "lstm_sym", "svg.fonttype": "path", "font.size": 9,
-          "axes.spines.top": False, "axes.spines.right": False}
-    if cjk:  # DejaVu has no CJK; fall back through Noto CJK when it is installed
-        rc["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Serif CJK SC",
-                             "Droid Sans Fallback"]
-    columns = min(PANELS_PER_ROW, max(1, len(names)))
-    rows = -(-len(names) // columns) if names else 1
-    with rc_context(rc):
-        fig = Figure(figsize=(7.2, 1.9 * rows + 0.3))
-        axes = fig.subplots(rows, columns, squeeze=False)
-        for k, ax in enumerate(axes.flat):
-            if k >= len(names):
-                ax.set_visible(False)
-                continue
-            name = names[k]
-            values = plot.series[name]
-            colour, marker = series_style(k)
-            ax.step(plot.t, values, where="mid", color=colour, linewidth=1.2, alpha=0.55)
-            ax.plot(plot.t, values, color=colour, marker=marker, linestyle="none",
-                    markersize=5)
-            ax.set_title(labels[name], fontsize=9)
-            ax.set_xticks(list(plot.t))
-            ax.set_ylim(*panel_range(values))
-            ax.grid(True, color="#dddddd", linewidth=0.6)
-            if k // columns == rows - 1:
-                ax.set_xlabel(xlabel)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    height = geometry.height
+    marks = {p.marker: _svg_mark(p.marker_id, p.outline, geometry.mark_radius) for p in geometry.panels}
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           f'width="{round(geometry.width * PX_PER_CM)}" height="{round(height * PX_PER_CM)}" '
+           f'viewBox="0 0 {_n(geometry.width)} {_n(height)}">',
+           f"<defs>{''.join(marks.values())}</defs>",
+           '<rect width="100%" height="100%" fill="#FFFFFF"/>',
+           f'<g font-family={quoteattr(FONTS)} fill="#000000">']
+    for panel in geometry.panels:
+        title = plain(str(plot.labels.get(panel.name, panel.name)))
+        out += _svg_panel(panel, height, title, xlabel, geometry)
+    out += ["</g>", "</svg>", ""]
+    return "\n".join(out).encode("utf-8")

@@ -16,7 +16,7 @@ templates may extend the built-in ones as ``builtin/<family>/<name>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache, wraps
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from markupsafe import Markup
 from lstm_sym.exercises.formatting import latex_to_text
 from lstm_sym.handouts import layout
 from lstm_sym.handouts.content import Section, Step, Worksheet, table_hints
-from lstm_sym.handouts.pictures import ascii_label, coordinates, panel_range, series_style
+from lstm_sym.handouts.pictures import ascii_label
+from lstm_sym.handouts.trace_geometry import cm_text, trace_geometry
 from lstm_sym.i18n import catalogue
 
 FORMATS = {"md": "markdown", "tex": "latex"}  # file extension -> template family
@@ -349,9 +350,33 @@ FILTERS: dict[str, dict[str, Callable[[Any], Any]]] = {
            "headcell": md_head_cell, "hint": lambda text: md_prose(text, False)},
 }
 ESCAPE = {"tex": tex_escape, "md": md_escape}
-# matplotlib's markers (pictures.MARKERS) as pgfplots draws them
-PGF_MARKS = {"o": "*", "s": "square*", "^": "triangle*", "v": "diamond*", "D": "pentagon*",
-             "P": "+", "X": "x"}
+
+
+def tikz_point(point: tuple[float, float]) -> Markup:
+    """A point of the trace geometry (cm) as a TikZ coordinate.
+
+    >>> print(tikz_point((1.25, -0.0)))
+    (1.25,0)
+    """
+    return Markup(f"({cm_text(point[0])},{cm_text(point[1])})")
+
+
+def tikz_polyline(points: Sequence[tuple[float, float]]) -> Markup:
+    """Points joined by straight lines.
+
+    >>> print(tikz_polyline([(0, 0), (1, 0.5)]))
+    (0,0) -- (1,0.5)
+    """
+    return Markup(" -- ".join(map(tikz_point, points)))
+
+
+def tikz_outline(corners: Sequence[tuple[float, float]]) -> Markup:
+    """A marker's outline (corners around its centre) as a closed TikZ path.
+
+    >>> print(tikz_outline([(0, 0.1), (-0.1, -0.05), (0.1, -0.05)]))
+    (0,0.1) -- (-0.1,-0.05) -- (0.1,-0.05) -- cycle
+    """
+    return Markup(f"{tikz_polyline(corners)} -- cycle")
 
 
 def xcolor(rgb: str) -> str:
@@ -385,10 +410,10 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters.update(FILTERS[fmt])
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
-    env.filters["coords"] = lambda t, values: Markup(coordinates(t, values))
     env.filters["xcolor"] = lambda rgb: Markup(xcolor(rgb))
-    env.filters["pgfmark"] = lambda marker: Markup(PGF_MARKS[marker])
-    env.globals.update(series_style=series_style, panel_range=panel_range)
+    env.filters.update(xy=tikz_point, polyline=tikz_polyline, outline=tikz_outline,
+                       cm=lambda value: Markup(cm_text(value)))
+    env.globals.update(trace_geometry=trace_geometry)
     env.filters["plain"] = latex_to_text
     env.filters["ascii"] = ascii_label
     env.filters["side_by_side"] = layout.side_by_side
