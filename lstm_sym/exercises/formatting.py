@@ -261,6 +261,7 @@ def latex_to_text(tex: str) -> str:
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
+@lru_cache(maxsize=16384)
 def plain(text: str) -> str:
     """Prose with inline ``$…$`` math as plain text: key.json prompts and feedback, and
     plot labels (matplotlib's mathtext would set the prose around the math in a font

@@ -13,6 +13,7 @@ misconception) is :mod:`lstm_sym.key`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from lstm_sym.exercises.formatting import plain
@@ -38,7 +39,19 @@ class Text:
         return dict(self.params)
 
     def render(self, lang: str) -> str:
+        try:
+            return _rendered(self, lang)
+        except TypeError:  # a parameter that cannot be a cache key
+            return self._render(lang)
+
+    def _render(self, lang: str) -> str:
         return msg(lang, self.key, **{k: _render(v, lang) for k, v in self.params})
+
+
+@lru_cache(maxsize=16384)
+def _rendered(text: Text, lang: str) -> str:
+    """A class's sheets say the same sentences thousands of times: rendered once each."""
+    return text._render(lang)
 
 
 def _render(value: Any, lang: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import mpmath
@@ -117,11 +118,15 @@ def _mp_sigmoid(x):
     return 1 / (1 + mpmath.exp(-x))
 
 
+_TO_MP = _objectwise(mp_number)  # one ufunc, made once (np.frompyfunc is not free)
+
+
+@cache  # mpmath reads its working precision at each call, so one backend serves every dps
 def exact_backend() -> Backend:
     """mpmath at the current working precision (`mpmath.mp.dps`)."""
     return Backend(
         "exact",
-        lambda v: np.asarray(_objectwise(mp_number)(np.asarray(v, dtype=object)), dtype=object),
+        lambda v: _TO_MP(np.asarray(v, dtype=object)),
         {"sigmoid": _objectwise(_mp_sigmoid), "tanh": _objectwise(mpmath.tanh),
          "relu": _objectwise(lambda v: max(v, mpmath.mpf(0)))},
         {"sigmoid": _dsigmoid, "tanh": _dtanh,
@@ -135,6 +140,7 @@ def _step(x):
     return mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else mpmath.mpf(0.5)
 
 
+@cache
 def ideal_backend() -> Backend:
     """Like :func:`exact_backend`, with every sigmoid replaced by a hard 0/1 step."""
     base = exact_backend()
