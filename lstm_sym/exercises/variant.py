@@ -297,8 +297,10 @@ def step_rows(model: Model, inputs, mode: str, c0: Any = None) -> list[dict[str,
     return batch_rows(model, [inputs], mode, c0)[0]
 
 
-def batch_rows(model: Model, sequences, mode: str, c0: Any = None) -> list[list[dict[str, Any]]]:
-    """:func:`step_rows` of equally long sequences in one batched run (one hidden unit)."""
+def batch_rows(model: Model, sequences, mode: str, c0: Any = None,
+               snap: float | None = None) -> list[list[dict[str, Any]]]:
+    """:func:`step_rows` of equally long sequences in one batched run (one hidden unit).
+    With `snap` (float mode), values within `snap` of an integer are that integer."""
     trace = run(model, [[list(x) for x in seq] for seq in sequences], mode=mode, dps=50,
                 c0=None if c0 is None else [c0])
     cell = model.cell
@@ -307,7 +309,8 @@ def batch_rows(model: Model, sequences, mode: str, c0: Any = None) -> list[list[
     names += [(f"{st.name}_prev", st.prev.name) for st in cell.states]
     steps = []
     for env in trace.layers[0].steps:  # one list per name over the batch: cheap to slice
-        steps.append({key: list(env[name][0]) for key, name in names})
+        steps.append({key: _snapped(env[name][0], snap).tolist() if snap is not None
+                      else list(env[name][0]) for key, name in names})
     return [[{k: v[b] for k, v in values.items()} for values in steps]
             for b in range(len(sequences))]
 
@@ -410,10 +413,10 @@ def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: 
     for _ in range(MAX_DRAWS // BATCH[kind]):
         batch = [tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
                  for _ in range(BATCH[kind])]
-        for seq, rows in zip(batch, batch_rows(model, batch, "float")):
+        for seq, rows in zip(batch, batch_rows(model, batch, "float", snap=IDEAL.abs)):
             if kind == "trace" and repeat_problems(seq):
                 continue
-            if ideal_problems([_rounded(r) for r in rows], kind, worked):
+            if ideal_problems(rows, kind, worked):
                 continue
             ideal = step_rows(model, seq, "ideal")
             if not ideal_problems(ideal, kind, worked) and \
@@ -425,13 +428,14 @@ def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: 
 # --- cleanliness ---------------------------------------------------------------------
 
 
-def _rounded(row: dict[str, float]) -> dict[str, float]:
-    """A float row with values within 0.01 of an integer rounded (saturated σ → 0/1)."""
-    out = {}
-    for k, v in row.items():
-        near = float(round(v))
-        out[k] = near if abs(v - near) <= IDEAL.abs else v
-    return out
+def _snapped(values: np.ndarray, within: float) -> np.ndarray:
+    """Float values within `within` of an integer rounded to it (saturated σ → 0/1).
+
+    >>> _snapped(np.array([0.99995, 0.5, 6.98, -0.004]), 0.01).tolist()
+    [1.0, 0.5, 6.98, -0.0]
+    """
+    near = np.round(values)
+    return np.where(np.abs(values - near) <= within, near, values)
 
 
 def keep_span(rows: list[dict]) -> tuple[int, int] | None:
