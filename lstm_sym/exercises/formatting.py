@@ -291,8 +291,14 @@ def _entries(kind: str, text: str) -> list[Any]:
     if all(_NUMBER.fullmatch(p) for p in parts):
         with mpmath.workdps(DPS):
             return [mpmath.mpf(p) for p in parts]
-    value = sp.sympify(text, locals=_LOCALS, rational=True)
+    value = _sympified(text)
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+@lru_cache(maxsize=4096)
+def _sympified(text: str) -> Any:
+    """One of our own answers as SymPy (never a student's), parsed once per text."""
+    return sp.sympify(text, locals=_LOCALS, rational=True)
 
 
 @lru_cache(maxsize=65536)
