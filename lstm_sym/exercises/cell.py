@@ -3,6 +3,7 @@ initial states; for the lecture's memory cell, what feeds each of its four input
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -10,9 +11,10 @@ import numpy as np
 from lstm_sym.exercises.anatomy import anatomy
 from lstm_sym.exercises.cellmath import affine_tex
 from lstm_sym.exercises.diagram import flow_diagram
-from lstm_sym.exercises.model import CellDiagram, Exercise, T
+from lstm_sym.exercises.model import CellDiagram, Exercise, FlowDiagram, T
 from lstm_sym.exercises.trace import PRINTED_DECIMALS, printed
 from lstm_sym.exercises.variant import Variant
+from lstm_sym.model.cells import Cell
 from lstm_sym.model.notation import display
 from lstm_sym.model.printing import Equations
 
@@ -23,8 +25,18 @@ _APPLY = {"identity": "{arg}", "tanh": r"\tanh({arg})", "sigmoid": r"\sigma({arg
 
 def equations_tex(v: Variant) -> str:
     """The cell's equations as the body of an aligned block (rows joined by ``\\\\``)."""
-    rows = Equations.of(v.model.cell).latex_rows()
+    return _equations_tex(v.model.cell)
+
+
+@lru_cache(maxsize=64)  # the same cell on every sheet of a class: printed once
+def _equations_tex(cell: Cell) -> str:
+    rows = Equations.of(cell).latex_rows()
     return r" \\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in rows)
+
+
+@lru_cache(maxsize=64)
+def _flow_diagram(cell: Cell) -> FlowDiagram:
+    return flow_diagram(cell)  # frozen (tuples only): safe to share between sheets
 
 
 def number_tex(value: Any) -> str:
@@ -102,4 +114,4 @@ def generate(v: Variant) -> Exercise:
                     T(key, cell=cell.title, n=sizes["input"], m=sizes["hidden"],
                       decimals=PRINTED_DECIMALS),
                     math=equations_tex(v) + r" \\[4pt] " + weights_tex(v),
-                    diagram=flow_diagram(cell))
+                    diagram=_flow_diagram(cell))

@@ -56,6 +56,7 @@ def keep_gate() -> str:
     return gate
 
 
+@cache
 def _notes_feedback() -> Text:
     r = ratio()
     return T("ex.mc.gru.notes_fewer", more=sp.latex(1 / r - 1), fewer=sp.latex(1 - r))
@@ -156,6 +157,11 @@ def _more() -> Question:
                     misconceptions=_mcs("expression", str(answer), [("more_fewer_swapped", 1 - r)]))
 
 
+@cache
+def _latex(expr: sp.Expr) -> str:
+    return sp.latex(expr)
+
+
 @lru_cache(maxsize=256)
 def _total(n: int, m: int) -> Question:
     """The PyTorch count at the sheet's sizes (a few sizes serve a whole class)."""
@@ -170,11 +176,11 @@ def _total(n: int, m: int) -> Question:
     if notes.is_Integer:  # an integer question cannot list a fractional wrong answer
         candidates.insert(0, ("notes_fewer", notes))
     names = tuple(f"${g}$" for g in blocks(spec)[0])
-    steps = (Step(T("ex.gru.sol.total", names=names),
-                  rf"{blocks_tex(spec)} = {sp.latex(formula(spec))}",
-                  f"${sp.latex(formula(spec))}$"),
+    closed = _latex(formula(spec))
+    steps = (Step(T("ex.gru.sol.total", names=names), rf"{blocks_tex(spec)} = {closed}",
+                  f"${closed}$"),
              Step(T("ex.params.sol.at", sizes=f"n = {n},\\ m = {m}"),
-                  rf"{sp.latex(formula(spec))} = {total} = {sp.latex(r)} \cdot {lstm}",
+                  rf"{closed} = {total} = {_latex(r)} \cdot {lstm}",
                   f"${total}$"))
     return Question(f"{FAMILY}.total", FAMILY, "integer",
                     T("ex.gru.q.total", n=n, m=m, count=len(names)),

@@ -8,6 +8,7 @@ layer reading x, one direction only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
 
@@ -176,11 +177,12 @@ def _ratio_ffn() -> Question:
                                          ("three_gates", str(three))]))
 
 
-def _lstm_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
-    return [("no_bias", formula(NetworkSpec("lstm", bias="none"))),
+@cache
+def _lstm_alternatives(spec: NetworkSpec) -> tuple[tuple[str, sp.Expr], ...]:
+    return (("no_bias", formula(NetworkSpec("lstm", bias="none"))),
             ("no_recurrent", formula(NetworkSpec("lecture", bias=spec.bias))),
             ("three_gates", without_one_gate(spec)),
-            ("double_bias", formula(NetworkSpec("lstm", convention="pytorch")))]
+            ("double_bias", formula(NetworkSpec("lstm", convention="pytorch"))))
 
 
 @cache
@@ -206,7 +208,7 @@ def _lstm_total(sizes: dict[str, int]) -> Question:
 
 
 def _total_question(sizes: dict[str, int], name: str, spec: NetworkSpec, blocks_key: str | None,
-                    alternatives: list[tuple[str, sp.Expr]]) -> Question:
+                    alternatives: Sequence[tuple[str, sp.Expr]]) -> Question:
     """The count of one network at the variant's sizes: the blocks, the closed form, the number;
     each misconception is another network's closed form at the same sizes. Without
     `blocks_key` the closed form is the previous question's, put in rather than derived again."""
@@ -226,8 +228,23 @@ def _total_question(sizes: dict[str, int], name: str, spec: NetworkSpec, blocks_
 
 
 def _torch_question(sizes: dict[str, int], name: str, spec: NetworkSpec, prompt: Text,
-                    candidates: list[tuple[str, sp.Expr]]) -> Question:
+                    candidates: Sequence[tuple[str, sp.Expr]]) -> Question:
     total = at(formula(spec), sizes)
+    text = _sizes_text(sizes)
+    last = (T("ex.params.sol.at", sizes=text) if spec.layers == 1 and not spec.bidirectional
+            else T("ex.params.sol.torch_bidirectional" if spec.bidirectional
+                   else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=text))
+    steps = (*_torch_derivation(spec),
+             Step(last, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
+    return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
+                    solution=steps, points=POINTS[name],
+                    misconceptions=_mcs("integer", str(total),
+                                        [(i, str(at(e, sizes))) for i, e in candidates], spec))
+
+
+@cache
+def _torch_derivation(spec: NetworkSpec) -> tuple[Step, ...]:
+    """The steps to a PyTorch network's closed form (the same at every size)."""
     one_layer = formula(replace(spec, layers=1, bidirectional=False))
     # The first layer is derived once (the single-layer question); stacks refer to it.
     first = "ex.params.sol.torch_layer" if spec.layers == 1 else "ex.params.sol.torch_layer_again"
@@ -239,15 +256,7 @@ def _torch_question(sizes: dict[str, int], name: str, spec: NetworkSpec, prompt:
         steps.append(Step(T("ex.params.sol.torch_above", size=sp.latex(above)),
                           rf"\left({_tex(one_layer)}\right)\Big|_{{n = {sp.latex(above)}}} = "
                           rf"{_tex(sp.expand(per_layer))}", f"${_tex(sp.expand(per_layer))}$"))
-    text = _sizes_text(sizes)
-    last = (T("ex.params.sol.at", sizes=text) if spec.layers == 1 and not spec.bidirectional
-            else T("ex.params.sol.torch_bidirectional" if spec.bidirectional
-                   else "ex.params.sol.torch_stacked", layers=spec.layers, sizes=text))
-    steps.append(Step(last, rf"{_tex(formula(spec))} = {total}", f"${total}$"))
-    return Question(f"{FAMILY}.{name}", FAMILY, "integer", prompt, str(total),
-                    solution=tuple(steps), points=POINTS[name],
-                    misconceptions=_mcs("integer", str(total),
-                                        [(i, str(at(e, sizes))) for i, e in candidates], spec))
+    return tuple(steps)
 
 
 def _pytorch_total(sizes: dict[str, int]) -> Question:
@@ -261,23 +270,32 @@ def _pytorch_total(sizes: dict[str, int]) -> Question:
 
 def _stacked(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2)
-    one = formula(NetworkSpec("lstm", convention="pytorch"))
     return _torch_question(sizes, "stacked", spec,
                            T("ex.params.q.stacked", n=sizes["n"], m=sizes["m"],
                              **block_words(spec)),
-                           [("layers_same_input", 2 * one),
-                            ("single_bias", formula(NetworkSpec("lstm", bias="single", layers=2)))])
+                           _stacked_alternatives())
+
+
+@cache
+def _stacked_alternatives() -> tuple[tuple[str, sp.Expr], ...]:
+    one = formula(NetworkSpec("lstm", convention="pytorch"))
+    return (("layers_same_input", 2 * one),
+            ("single_bias", formula(NetworkSpec("lstm", bias="single", layers=2))))
 
 
 def _bidirectional(sizes: dict[str, int]) -> Question:
     spec = NetworkSpec("lstm", convention="pytorch", layers=2, bidirectional=True)
-    one = formula(NetworkSpec("lstm", convention="pytorch"))
     return _torch_question(sizes, "bidirectional", spec,
                            T("ex.params.q.bidirectional", n=sizes["n"], m=sizes["m"],
                              **block_words(spec)),
-                           [("second_layer_input", sp.expand(2 * (one + one.subs(n, m)))),
-                            ("one_direction", formula(NetworkSpec("lstm", convention="pytorch",
-                                                                  layers=2)))])
+                           _bidirectional_alternatives())
+
+
+@cache
+def _bidirectional_alternatives() -> tuple[tuple[str, sp.Expr], ...]:
+    one = formula(NetworkSpec("lstm", convention="pytorch"))
+    return (("second_layer_input", sp.expand(2 * (one + one.subs(n, m)))),
+            ("one_direction", formula(NetworkSpec("lstm", convention="pytorch", layers=2))))
 
 
 def _peephole(sizes: dict[str, int]) -> Question:
@@ -305,7 +323,8 @@ def _without_recurrent(spec: NetworkSpec) -> sp.Expr:
                           if prm.role != "recurrent weight"), sp.Integer(0)))
 
 
-def _cell_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
+@cache
+def _cell_alternatives(spec: NetworkSpec) -> tuple[tuple[str, sp.Expr], ...]:
     names, _ = blocks(spec)
     out = [("no_bias", formula(replace(spec, bias="none"))),
            ("no_recurrent", _without_recurrent(spec))]
@@ -314,9 +333,10 @@ def _cell_alternatives(spec: NetworkSpec) -> list[tuple[str, sp.Expr]]:
     other = "double" if spec.cell().option("bias") == "single" else "single"
     out.append(("double_bias" if other == "double" else "single_bias",
                 formula(replace(spec, bias=other))))
-    return out
+    return tuple(out)
 
 
+@cache
 def _cell_formula(spec: NetworkSpec, title: str) -> Question:
     expr = formula(spec)
     words = {**block_words(spec), "cell": title}
