@@ -417,3 +417,38 @@ def test_hints_are_each_callers_own_list():
     first = question_hints(entry, build_cell("lecture"), "en")
     first.clear()  # the hints are shared between sheets; a caller's list is its own
     assert question_hints(entry, build_cell("lecture"), "en")
+
+
+def _mutable_parts(obj, path="", seen=None):
+    """Lists, dicts and sets anywhere inside frozen dataclasses, tuples and Texts."""
+    import dataclasses
+
+    if isinstance(obj, (list, dict, set, bytearray)):
+        yield path
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _mutable_parts(getattr(obj, f.name), f"{path}.{f.name}")
+    elif isinstance(obj, tuple):
+        for k, item in enumerate(obj):
+            yield from _mutable_parts(item, f"{path}[{k}]")
+
+
+@pytest.mark.parametrize("cell", [None, {"cell": "gru"}, {"cell": "lstm"}])
+def test_shared_family_results_hold_nothing_mutable(cell):
+    # These families hand the same objects to every student of a class (cached per sizes,
+    # cell or weights): a list or dict inside would let one sheet change another's.
+    from lstm_sym.exercises import cell as cell_family
+    from lstm_sym.exercises import gate_design, shapes
+    from lstm_sym.exercises.model import Step, T
+    from lstm_sym.exercises.slips import lecture_slips
+
+    v = build_set(seed=2, cell_options=cell).variant
+    shared = [gru_family.generate(v), param_count.generate(v), shapes.generate(v),
+              lecture_slips()]
+    if v.memory_inputs:
+        shared.append(gate_design.generate(v))
+    else:
+        shared.append(cell_family.generate(v).diagram)  # the flow diagram, once per cell
+    assert [p for obj in shared for p in _mutable_parts(obj)] == []
+    assert list(_mutable_parts(T("x", v=[1]))) == []  # T turns a list into a tuple
+    assert list(_mutable_parts(Step(T("x", d={})))) == [".text.params[0][1]"]  # seen
