@@ -4,6 +4,7 @@ parts that pdfunite joins. The LaTeX runs are skipped where TeX is missing (CI i
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from lstm_sym.cli import main
-from lstm_sym.handouts.class_pdf import STUDENT_START, class_document, write_class_pdfs
+from lstm_sym.handouts.class_pdf import STUDENT_START, class_document, split_document, write_class_pdfs
+from lstm_sym.handouts.content import Worksheet
+from lstm_sym.handouts.pdf import compile_pdf
+from lstm_sym.handouts.render import render
 
 needs_tex = pytest.mark.skipif(
     any(shutil.which(p) is None for p in ("latexmk", "pdflatex", "pdftotext", "pdfunite")),
@@ -117,3 +121,33 @@ def test_worksheet_students_pdf_writes_the_class_pdfs_not_per_student_ones(tmp_p
     assert sorted(str(p.relative_to(again)) for p in again.rglob("*.pdf")) == [
         "s001/worksheet.pdf", "s002/worksheet.pdf", "s003/worksheet.pdf",
         "teacher/class-worksheets.pdf"]
+
+
+def test_the_diagrams_drawing_is_shared_and_each_students_formulas_are_their_own(tmp_path):
+    """The cell diagram is one picture every sheet of a class shares (kept once per document
+    by \\sheetkeep) and four formulas set over it: the students' weights differ, the
+    shared picture's source and key do not."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\ns002,Bo\n", encoding="utf-8")
+    assert main(["worksheet", "--students", str(roster), "--format", "tex", "--seed", "4",
+                 "--out", str(tmp_path / "out")]) == 0
+    kept, formulas = [], []
+    for sid in ("s001", "s002"):
+        tex = (tmp_path / "out" / sid / "worksheet.tex").read_text(encoding="utf-8")
+        start = tex.index("\\sheetkeep{", tex.index("\\begin{document}"))
+        end = tex.index("\\begin{tikzpicture}", tex.index("\\end{tikzpicture}", start))
+        kept.append(tex[start:end])
+        formulas.append(re.findall(r"\\node\[formula\] at \([^)]*\) \{\$(z_?\w* = [^$]*)\$\}", tex))
+    assert kept[0] == kept[1] and "\\useasboundingbox" in kept[0]
+    assert len(formulas[0]) == len(formulas[1]) == 4 and formulas[0] != formulas[1]
+    for formula in formulas[0] + formulas[1]:
+        assert formula.split(" = ")[1] not in kept[0]  # no student's weights in the shared part
+
+
+@needs_tex
+def test_a_kept_picture_is_typeset_once_per_document(tmp_path):
+    preamble, _ = split_document(render(Worksheet("T", "en", "worksheet", ()), "tex"))
+    body = ("\\newcounter{built}\\sheetkeep{k}{\\stepcounter{built}A}\\sheetkeep{k}{\\stepcounter{built}B}"
+            "\\sheetuse{k}\\sheetuse{k} built \\arabic{built} times")
+    pdf = compile_pdf(f"{preamble}\\begin{{document}}\n{body}\n\\end{{document}}\n", tmp_path / "k.pdf")
+    assert "AA built 1 times" in " ".join(pages_text(pdf)[0].split())

@@ -115,7 +115,7 @@ def test_latex_editions(sheets):
     sol = render(sheets["solutions"], "tex")
     work = render(sheets["worksheet"], "tex")
     assert "\\input{" not in sol.split("\\begin{document}")[1]
-    assert "\\begin{tikzpicture}" in sol and "\\fill[tracemark]" in sol
+    assert "\\begin{tikzpicture}" in sol and "\\pgfusepathqfill" in sol
     assert "tracemark" not in work and "\\blankcell{3}" in work
     assert "\\answerfield{Answer:}{1}" in work and "\\answerfield{" not in sol
     assert sol.count("\\begin{document}") == 1 and sol.rstrip().endswith("\\end{document}")
@@ -199,9 +199,9 @@ def test_plot_panels_follow_the_series_not_a_cell(sheets):
     ws = Worksheet("GRU", "en", "solutions", (Section("trace", "T", plot=plot),))
     tex = render(ws, "tex")
     assert tex.count("\\definecolor{tracemark}") == 3 and tex.count("\\draw[traceline") == 3
-    for label in ("{state $h$};", "{reset gate};", "{update gate};"):
+    for label in ("\\tracetitles state $h$}", "\\tracetitles reset gate}", "\\tracetitles update gate}"):
         assert label in tex
-    assert tex.count("{$0.5$};") == 2  # the gates' panels span 0..1: ticks 0, 0.5, 1
+    assert tex.count("\\traceticks $0.5$}") == 2  # the gates' panels span 0..1: ticks 0, 0.5, 1
     svg = trace_svg(plot, "t")
     assert svg.count(b'class="panel"') == 3
     code = Path(pictures.__file__).read_text() + (builtin_templates() / "latex" /

@@ -15,6 +15,7 @@ templates may extend the built-in ones as ``builtin/<family>/<name>``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache, wraps
@@ -370,13 +371,41 @@ def tikz_polyline(points: Sequence[tuple[float, float]]) -> Markup:
     return Markup(" -- ".join(map(tikz_point, points)))
 
 
-def tikz_outline(corners: Sequence[tuple[float, float]]) -> Markup:
-    """A marker's outline (corners around its centre) as a closed TikZ path.
+def pgf_point(point: tuple[float, float]) -> Markup:
+    """A point (cm) as PGF's quick point, which TeX reads without parsing.
 
-    >>> print(tikz_outline([(0, 0.1), (-0.1, -0.05), (0.1, -0.05)]))
-    (0,0.1) -- (-0.1,-0.05) -- (0.1,-0.05) -- cycle
+    >>> print(pgf_point((1.25, -0.5)))
+    {\\pgfqpoint{1.25cm}{-0.5cm}}
     """
-    return Markup(f"{tikz_polyline(corners)} -- cycle")
+    return Markup(f"{{\\pgfqpoint{{{cm_text(point[0])}cm}}{{{cm_text(point[1])}cm}}}}")
+
+
+def pgf_mark(point: tuple[float, float], outline: Sequence[tuple[float, float]],
+             radius: float) -> Markup:
+    """A filled marker at `point`: a circle of `radius`, or the polygon `outline` (its
+    corners around the centre) moved there, with PGF's quick path commands.
+
+    >>> print(pgf_mark((1, 2), (), 0.1))
+    \\pgfpathcircle{\\pgfqpoint{1cm}{2cm}}{0.1cm}\\pgfusepathqfill
+    >>> print(pgf_mark((1, 2), [(0, 0.1), (-0.1, -0.05), (0.1, -0.05)], 0.1))
+    \\pgfpathqmoveto{1cm}{2.1cm}\\pgfpathqlineto{0.9cm}{1.95cm}\\pgfpathqlineto{1.1cm}{1.95cm}\\pgfpathclose\\pgfusepathqfill
+    """
+    x, y = point
+    if not outline:
+        return Markup(f"\\pgfpathcircle{pgf_point(point)}{{{cm_text(radius)}cm}}\\pgfusepathqfill")
+    corners = [f"{{{cm_text(x + dx)}cm}}{{{cm_text(y + dy)}cm}}" for dx, dy in outline]
+    path = "\\pgfpathqmoveto" + corners[0] + "".join("\\pgfpathqlineto" + c for c in corners[1:])
+    return Markup(path + "\\pgfpathclose\\pgfusepathqfill")
+
+
+def digest(text: str) -> str:
+    """A short name for a piece of LaTeX: the same text, the same name (the key under
+    which ``\\sheetkeep`` keeps a picture every sheet of a class shares).
+
+    >>> digest("a"), digest("a") == digest("b")
+    ('86f7e437faa5a7fc', False)
+    """
+    return hashlib.sha1(str(text).encode("utf-8")).hexdigest()[:16]
 
 
 def xcolor(rgb: str) -> str:
@@ -411,8 +440,8 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
     env.filters["xcolor"] = lambda rgb: Markup(xcolor(rgb))
-    env.filters.update(xy=tikz_point, polyline=tikz_polyline, outline=tikz_outline,
-                       cm=lambda value: Markup(cm_text(value)))
+    env.filters.update(xy=tikz_point, polyline=tikz_polyline, pgfpoint=pgf_point, pgfmark=pgf_mark,
+                       cm=lambda value: Markup(cm_text(value)), digest=digest)
     env.globals.update(trace_geometry=trace_geometry)
     env.filters["plain"] = latex_to_text
     env.filters["ascii"] = ascii_label
