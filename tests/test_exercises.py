@@ -452,3 +452,21 @@ def test_shared_family_results_hold_nothing_mutable(cell):
     assert [p for obj in shared for p in _mutable_parts(obj)] == []
     assert list(_mutable_parts(T("x", v=[1]))) == []  # T turns a list into a tuple
     assert list(_mutable_parts(Step(T("x", d={})))) == [".text.params[0][1]"]  # seen
+
+
+def test_pinned_alternatives_in_one_run_equal_the_altered_weights():
+    # One batched run pins each alternative's gate as it is computed; the altered weights
+    # (gate weights zero, bias ±10) are the independent route, run one model each.
+    from lstm_sym.exercises.alternatives import PINNED, alternative_rows, rows_with_weights
+    from lstm_sym.exercises.variant import draw_variant, lecture_variant
+
+    variants = [lecture_variant()] + [draw_variant("lecture-worked", seed, Student(f"p{seed}", "P"))
+                                      for seed in range(12)]
+    for v in variants:
+        for name in PINNED:
+            for memory in (False, True):
+                pinned, weighted = alternative_rows(v, name, memory), rows_with_weights(v, name, memory)
+                assert len(pinned) == len(weighted)
+                for a, b in zip(pinned, weighted):
+                    assert {k: a[k] for k in ("c", "y", "i", "f", "o", "c_prev")} == \
+                        {k: b[k] for k in ("c", "y", "i", "f", "o", "c_prev")}

@@ -11,6 +11,8 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+import mpmath
+import numpy as np
 import sympy as sp
 
 from lstm_sym.exercises.anatomy import anatomy
@@ -22,6 +24,7 @@ from lstm_sym.exercises.variant import (
     SATURATION,
     WRITE,
     Variant,
+    batch_rows,
     cell_of,
     make_model,
     step_rows,
@@ -119,9 +122,41 @@ def _rows(cell: tuple, weights: tuple, inputs: tuple, c0: Any) -> list[dict]:
     return step_rows(_model(cell, weights), inputs, "ideal", c0=c0)
 
 
-def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[dict]:
-    """Ideal-mode values of the whole trace (or memory) sequence under alternative `name`:
-    a student who holds the misconception throughout."""
+def rows_with_weights(variant: Variant, name: str, memory: bool = False) -> list[dict]:
+    """Ideal-mode values of the whole sequence on the alternative's own weights
+    (:func:`altered_weights`)."""
     weights = altered_weights(name, variant.weights, cell_of(variant.cell))
     seq = variant.memory_inputs if memory else variant.inputs
     return _rows(_freeze(variant.cell), _freeze(weights), _freeze(seq), None)
+
+
+@lru_cache(maxsize=1024)
+def _pinned_rows(cell: tuple, weights: tuple, inputs: tuple) -> dict[str, list[dict]]:
+    """Every pinned-gate alternative of one sequence in a single batched ideal run: column
+    k holds alternative k, its gate set to 0 or 1 as it is computed. In ideal mode this is
+    what the altered weights give (a gate on a bias of ±SATURATION alone is 0 or 1), at a
+    quarter of the runs."""
+    model = _model(cell, weights)
+    parts = anatomy(model.cell)
+    names = list(PINNED)
+    pins = [(parts.quantity(PINNED[n][0]).equation, mpmath.mpf(PINNED[n][1])) for n in names]
+
+    def bind(quantity: str, value: np.ndarray) -> np.ndarray:
+        columns = [k for k, (equation, _) in enumerate(pins) if equation == quantity]
+        if not columns:
+            return value
+        out = value.copy()
+        for k in columns:
+            out[:, k] = pins[k][1]
+        return out
+
+    return dict(zip(names, batch_rows(model, [inputs] * len(names), "ideal", bind=bind)))
+
+
+def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[dict]:
+    """Ideal-mode values of the whole trace (or memory) sequence under alternative `name`:
+    a student who holds the misconception throughout."""
+    if name not in PINNED:
+        return rows_with_weights(variant, name, memory)
+    seq = variant.memory_inputs if memory else variant.inputs
+    return _pinned_rows(_freeze(variant.cell), _freeze(variant.weights), _freeze(seq))[name]

@@ -140,24 +140,31 @@ def _bias_sum(v: Variant, q: Quantity) -> tuple:
     return tuple(total) if total is not None else ()
 
 
-def _pinned(v: Variant, gate: str, state: int) -> list[Row]:
+def _pinned(v: Variant, pins: tuple[tuple[str, int], ...]) -> dict[tuple[str, int], list[Row]]:
     """Every step again from the right states, with one gate pinned open (1) or closed
-    (0): a student who misreads that gate at this step. One batched ideal run."""
+    (0): a student who misreads that gate at this step. One batched ideal run for all
+    the pins: a column per (pin, step)."""
     cell = v.model.cell
     rows = v.rows("ideal")
-    init = {st.name: [list(r[f"{st.name}_prev"]) for r in rows] for st in cell.states}
+    steps = len(v.inputs)
+    init = {st.name: [list(r[f"{st.name}_prev"]) for r in rows] * len(pins)
+            for st in cell.states}
 
     def bind(name: str, value: np.ndarray) -> np.ndarray:
-        if name != gate:
+        blocks = [k for k, (gate, _) in enumerate(pins) if gate == name]
+        if not blocks:
             return value
-        return np.full(value.shape, mpmath.mpf(state), dtype=object)
+        out = value.copy()
+        for k in blocks:
+            out[:, k * steps:(k + 1) * steps] = mpmath.mpf(pins[k][1])
+        return out
 
-    trace = run(v.model, [[list(x)] for x in v.inputs], mode="ideal", dps=50,
+    trace = run(v.model, [[list(x)] for x in v.inputs] * len(pins), mode="ideal", dps=50,
                 backend=saturated_backend(), bind=bind, h0=init.get("h"), c0=init.get("c"))
     env = trace.layers[0].steps[0]
     parts = anatomy(cell)
-    return [{q.name: tuple(env[q.equation][:, b]) for q in parts.quantities}
-            for b in range(len(v.inputs))]
+    return {pin: [{q.name: tuple(env[q.equation][:, k * steps + b]) for q in parts.quantities}
+                  for b in range(steps)] for k, pin in enumerate(pins)}
 
 
 class _Memo(dict):
@@ -207,9 +214,12 @@ def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
                 pins.append(("input_ignored", parts.write[st], 1))
         if output and parts.read:
             pins.append(("output_always_open", parts.read, 1))
+        every = [(gate, pin) for st, gate in parts.keep.items() for pin in (0, 1)]
+        every += [(parts.write[st], 1) for st in parts.keep if st in parts.write]
+        every += [(parts.read, 1)] if parts.read else []
+        pinned = memo.get_or(("pins",), lambda: _pinned(v, tuple(dict.fromkeys(every))))
         for name, gate, pin in pins:
-            rows_ = memo.get_or(("pin", gate, pin), lambda g=gate, p=pin: _pinned(v, g, p))
-            out.append((name, rows_[t - 1][q.name], _feedback(v, parts, name, gate)))
+            out.append((name, pinned[(gate, pin)][t - 1][q.name], _feedback(v, parts, name, gate)))
     if t > 1 and q.kind != "gate":
         out.append(("previous_step", rows[t - 2][q.name], FEEDBACK["previous_step"]))
     return out

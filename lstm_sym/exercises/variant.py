@@ -298,11 +298,12 @@ def step_rows(model: Model, inputs, mode: str, c0: Any = None) -> list[dict[str,
 
 
 def batch_rows(model: Model, sequences, mode: str, c0: Any = None,
-               snap: float | None = None) -> list[list[dict[str, Any]]]:
+               snap: float | None = None, bind: Any = None) -> list[list[dict[str, Any]]]:
     """:func:`step_rows` of equally long sequences in one batched run (one hidden unit).
-    With `snap` (float mode), values within `snap` of an integer are that integer."""
+    With `snap` (float mode), values within `snap` of an integer are that integer; `bind`
+    is :func:`lstm_sym.numeric.run.run`'s."""
     trace = run(model, [[list(x) for x in seq] for seq in sequences], mode=mode, dps=50,
-                c0=None if c0 is None else [c0])
+                c0=None if c0 is None else [c0], bind=bind)
     cell = model.cell
     names = [(q.name, q.equation) for q in anatomy(cell).quantities]
     names.append(("y", cell.output.name))  # the output under the lecture's name
