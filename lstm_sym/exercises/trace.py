@@ -217,7 +217,8 @@ def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
         every = [(gate, pin) for st, gate in parts.keep.items() for pin in (0, 1)]
         every += [(parts.write[st], 1) for st in parts.keep if st in parts.write]
         every += [(parts.read, 1)] if parts.read else []
-        pinned = memo.get_or(("pins",), lambda: _pinned(v, tuple(dict.fromkeys(every))))
+        pinned = memo.get_or(("pins",), lambda: _pinned(v, tuple(dict.fromkeys(every)))) \
+            if pins else {}
         for name, gate, pin in pins:
             out.append((name, pinned[(gate, pin)][t - 1][q.name], _feedback(v, parts, name, gate)))
     if t > 1 and q.kind != "gate":
