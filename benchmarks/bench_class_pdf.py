@@ -8,14 +8,15 @@ Run from the repository root:
 OUT is a class folder: each student's ``OUT/<id>/worksheet.tex`` and the teacher's
 ``OUT/teacher/<id>/solutions.tex``. Generation is left out (bench_class.py times the
 whole command), so a change to the LaTeX side is measured on its own. The class PDFs
-are written to a temporary folder; their page counts and the machine's load average
-(before and after) are printed beside the wall seconds.
+are written to a temporary folder; their page counts, the CPU seconds of the LaTeX runs
+and the machine's load average (before and after) are printed beside the wall seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -58,13 +59,16 @@ def main() -> int:
     by_edition = sources(args.out, args.students)
     target = Path(args.keep or tempfile.mkdtemp(prefix="bench_class_pdf-"))
     print(f"{len(by_edition['worksheet'])} students, class PDFs only; {load()}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     made = write_class_pdfs(by_edition, target, workers=args.workers)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if made.failures or made.missing:
         print(f"  failed: {made.failures} missing: {sorted(made.missing)}")
         return 1
-    print(f"  {wall:6.1f} s wall  " + "  ".join(f"{p.name} {pages(p)} pages" for p in made.written)
+    print(f"  {wall:6.1f} s wall  {cpu:6.1f} s CPU (LaTeX runs)  " + "  ".join(f"{p.name} {pages(p)} pages" for p in made.written)
           + f"; {load()}")
     if args.keep is None:
         shutil.rmtree(target, ignore_errors=True)
