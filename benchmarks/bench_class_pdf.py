@@ -68,8 +68,8 @@ def main() -> int:
     if made.failures or made.missing:
         print(f"  failed: {made.failures} missing: {sorted(made.missing)}")
         return 1
-    print(f"  {wall:6.1f} s wall  {cpu:6.1f} s CPU (LaTeX runs)  " + "  ".join(f"{p.name} {pages(p)} pages" for p in made.written)
-          + f"; {load()}")
+    made_pages = "  ".join(f"{p.name} {pages(p)} pages" for p in made.written)
+    print(f"  {wall:6.1f} s wall  {cpu:6.1f} s CPU (LaTeX runs)  {made_pages}; {load()}")
     if args.keep is None:
         shutil.rmtree(target, ignore_errors=True)
     return 0
