@@ -470,3 +470,19 @@ def test_pinned_alternatives_in_one_run_equal_the_altered_weights():
                 for a, b in zip(pinned, weighted):
                     assert {k: a[k] for k in ("c", "y", "i", "f", "o", "c_prev")} == \
                         {k: b[k] for k in ("c", "y", "i", "f", "o", "c_prev")}
+
+
+def test_a_drawn_variant_shares_its_checked_runs_and_they_are_its_own():
+    # draw_variant hands the runs it checked the sequences with to the variant; a variant
+    # rebuilt from the same data (nothing shared) computes the very same rows.
+    from dataclasses import fields
+
+    from lstm_sym.exercises.variant import Variant, draw_variant
+
+    for seed in range(6):
+        drawn = draw_variant("lecture-worked", seed, Student(f"d{seed}", "D"))
+        fresh = Variant(**{f.name: getattr(drawn, f.name) for f in fields(Variant)})
+        assert "_rows" in drawn.__dict__ and "_rows" not in fresh.__dict__
+        for mode in ("ideal", "exact"):
+            assert drawn.rows(mode) == fresh.rows(mode)
+            assert drawn.memory_trace(mode) == fresh.memory_trace(mode)

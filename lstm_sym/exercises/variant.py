@@ -396,21 +396,30 @@ def draw_variant(example_name: str, seed: int, student: Student | None = None,
     roles = Roles(*(int(k) for k in rng.permutation(3)))
     weights = _draw_weights(rng, roles)
     model = make_model(LECTURE_CELL, weights, "variant")
-    sequences = []
-    for kind, length in (("trace", steps), ("memory", memory_steps)):
-        sequences.append(_clean_sequence(rng, model, roles, kind, length, worked))
+    (trace, traced), (memory, remembered) = (
+        _clean_sequence(rng, model, roles, kind, length, worked)
+        for kind, length in (("trace", steps), ("memory", memory_steps)))
     n = int(rng.integers(2, 7))
     m = int(rng.choice([k for k in range(2, 7) if k != n]))  # n ≠ m: a transpose shows
-    variant = Variant(example_name, seed, student, worked, weights, sequences[0], sequences[1],
+    variant = Variant(example_name, seed, student, worked, weights, trace, memory,
                       {"n": n, "m": m}, attempt)
+    # The checks ran both sequences ideally and exactly: every family reads those runs.
+    parts = anatomy(model.cell)
+    names = [q.name for q in parts.quantities] + [f"{st.name}_prev" for st in model.cell.states]
+    variant.__dict__.update(  # the cached properties' own slots (what their first use fills)
+        model=model, _memory=remembered,
+        _rows={mode: [{k: (row[k],) for k in names} for row in rows]
+               for mode, rows in traced.items()})
     return variant
 
 
 def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: str,
-                    length: int, worked: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+                    length: int, worked: tuple[int, ...]
+                    ) -> tuple[tuple[tuple[int, ...], ...], dict[str, list[dict[str, Any]]]]:
     """The first clean sequence of a stream of candidates, screened a batch at a time in
     float64 (saturated values rounded: what the ideal trace gives); only a sequence that
-    passes is traced ideally and exactly, and checked again."""
+    passes is traced ideally and exactly, and checked again. Returns it with those two
+    traces (:func:`step_rows`, by mode)."""
     for _ in range(MAX_DRAWS // BATCH[kind]):
         batch = [tuple(tuple(int(v) for v in row) for row in _draw_sequence(rng, roles, length))
                  for _ in range(BATCH[kind])]
@@ -420,9 +429,11 @@ def _clean_sequence(rng: np.random.Generator, model: Model, roles: Roles, kind: 
             if ideal_problems(rows, kind, worked):
                 continue
             ideal = step_rows(model, seq, "ideal")
-            if not ideal_problems(ideal, kind, worked) and \
-                    not exact_problems(ideal, step_rows(model, seq, "exact"), kind):
-                return seq
+            if ideal_problems(ideal, kind, worked):
+                continue
+            exact = step_rows(model, seq, "exact")
+            if not exact_problems(ideal, exact, kind):
+                return seq, {"ideal": ideal, "exact": exact}
     raise RuntimeError(f"no clean {kind} sequence after {MAX_DRAWS} draws")  # pragma: no cover
 
 
