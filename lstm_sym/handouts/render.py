@@ -435,6 +435,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env = SheetEnvironment(
         loader=jinja2.ChoiceLoader(loaders), autoescape=False, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a run: no stat per render
         finalize=_finalize_for(ESCAPE[fmt]), **DELIMITERS)
     env.filters.update(FILTERS[fmt])
     # "(" next to "(((" would read as part of the delimiter, so parentheses are a filter.
