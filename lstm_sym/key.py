@@ -366,9 +366,48 @@ def key_bytes(key: dict[str, Any]) -> bytes:
       "questions": []
     }
     """
-    text = json.dumps(_canonical(key), ensure_ascii=False, indent=2, allow_nan=False)
-    text = _NUMBER_LIST.sub(lambda mt: "[" + re.sub(r",\s+", ", ", mt.group(1)) + "]", text)
-    return (text + "\n").encode("utf-8")
+    canonical = _canonical(key)
+    questions = canonical.get("questions")
+    if list(canonical)[-1:] != ["questions"] or not questions:
+        return (json_text(canonical) + "\n").encode("utf-8")
+    # The questions one by one, each as json_text writes it two levels down: a class's
+    # keys share most of them (every question a variant's numbers do not change).
+    head = json_text({k: v for k, v in canonical.items() if k != "questions"})
+    body = ",\n    ".join(_question_text(q) for q in questions)
+    return (f'{head[:-2]},\n  "questions": [\n    {body}\n  ]\n}}\n').encode()
+
+
+def json_text(obj: Any) -> str:
+    """JSON as key files write it: ``json.dumps`` with a two-space indent (UTF-8 text),
+    lists of plain numbers on one line.
+
+    >>> print(json_text({"w": [[1, 2.5], [-3]], "s": "σ"}))
+    {
+      "w": [
+        [1, 2.5],
+        [-3]
+      ],
+      "s": "σ"
+    }
+    """
+    text = json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False)
+    return _NUMBER_LIST.sub(lambda mt: "[" + re.sub(r",\s+", ", ", mt.group(1)) + "]", text)
+
+
+_QUESTION_TEXTS: dict[str, str] = {}
+
+
+def _question_text(question: dict[str, Any]) -> str:
+    """One question's :func:`json_text`, indented to its place in the key (JSON strings
+    hold no raw newline, so every line break is the layout's); found again by its compact
+    form, which the C encoder writes fast."""
+    compact = json.dumps(question, ensure_ascii=False, allow_nan=False)
+    text = _QUESTION_TEXTS.get(compact)
+    if text is None:
+        text = json_text(question).replace("\n", "\n    ")
+        if len(_QUESTION_TEXTS) < 20_000:  # bounded: a long-lived process writes many keys
+            _QUESTION_TEXTS[compact] = text
+    return text
 
 
 # --- validation -----------------------------------------------------------------

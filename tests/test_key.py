@@ -129,3 +129,16 @@ def test_unknown_extra_fields_are_kept(tmp_path, key):
     extended = _broken(key, lambda k: k["questions"][0].update(hint="think of σ"))
     path = write_key(tmp_path / "key.json", extended)
     assert read_key(path)["questions"][0]["hint"] == "think of σ"
+
+
+def test_key_bytes_equal_the_standard_encoder_question_by_question_or_not():
+    # key_bytes writes a class's questions from a cache of their texts; the standard
+    # encoder (json.dumps with indent, then number lists on one line) is the reference.
+    from lstm_sym.key import _canonical, json_text
+
+    keys = [build_set(seed=seed, student=Student(f"k{seed}", "K")).key(lang)
+            for seed, lang in ((1, "en"), (1, "en"), (2, "zh"))]
+    keys.append(build_set(seed=3, cell_options={"cell": "gru"}, hidden=2).key("en"))
+    keys.append({"schema": SCHEMA, "questions": [], "extra": {"a": [1, 2]}})
+    for key in keys:
+        assert key_bytes(key) == (json_text(_canonical(key)) + "\n").encode("utf-8")
