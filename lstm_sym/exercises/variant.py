@@ -308,11 +308,14 @@ def batch_rows(model: Model, sequences, mode: str, c0: Any = None,
     names = [(q.name, q.equation) for q in anatomy(cell).quantities]
     names.append(("y", cell.output.name))  # the output under the lecture's name
     names += [(f"{st.name}_prev", st.prev.name) for st in cell.states]
-    steps = []
-    for env in trace.layers[0].steps:  # one list per name over the batch: cheap to slice
-        steps.append({key: _snapped(env[name][0], snap).tolist() if snap is not None
-                      else list(env[name][0]) for key, name in names})
-    return [[{k: v[b] for k, v in values.items()} for values in steps]
+    keys = [key for key, _ in names]
+    envs = trace.layers[0].steps
+    if snap is not None:  # one array [step, name, sequence] snapped in one call
+        table = _snapped(np.array([[env[name][0] for _, name in names] for env in envs],
+                                  dtype=float), snap).tolist()
+    else:
+        table = [[list(env[name][0]) for _, name in names] for env in envs]
+    return [[dict(zip(keys, (column[b] for column in step))) for step in table]
             for b in range(len(sequences))]
 
 
