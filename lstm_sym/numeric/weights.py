@@ -83,6 +83,8 @@ def as_matrix(value: Any, where: str) -> np.ndarray:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2 or arr.size == 0:
         raise UserError(f"{where}: expected a non-empty vector or matrix of numbers")
+    if all(type(v) is int for v in arr.flat):  # the common case, at once (bool is not int)
+        return arr
     for v in arr.flat:
         if isinstance(v, bool) or not isinstance(v, (int, float, mpmath.mpf, Fraction)):
             raise UserError(f"{where}: {v!r} is not a number")
