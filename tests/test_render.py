@@ -198,7 +198,7 @@ def test_plot_panels_follow_the_series_not_a_cell(sheets):
                      {"h": "state $h$", "r": "reset gate", "u": "update gate"})
     ws = Worksheet("GRU", "en", "solutions", (Section("trace", "T", plot=plot),))
     tex = render(ws, "tex")
-    assert tex.count("\\definecolor{tracemark}") == 3 and tex.count("\\draw[traceline") == 3
+    assert tex.count("\\definecolor{tracemark}") == 3 and tex.count("\\definecolor{tracestep}") == 3
     for label in ("\\tracetitles state $h$}", "\\tracetitles reset gate}", "\\tracetitles update gate}"):
         assert label in tex
     assert tex.count("\\traceticks $0.5$}") == 2  # the gates' panels span 0..1: ticks 0, 0.5, 1

@@ -126,3 +126,24 @@ def test_tikz_draws_the_same_markers_as_the_svg():
     assert tex.count("\\pgfpathclose") == len(markers) - circles
     for label in ("memory $c$}", "output \\textless{}y\\textgreater{} \\& more}", "输入门 i}"):
         assert f"\\tracetitles {label}" in tex
+
+
+def test_latex_step_lines_and_ticks_are_the_svgs():
+    """The step line of each panel and the y ticks' labels, read from both pictures."""
+    ws = Worksheet("T", "en", "solutions", (Section("trace", "Trace", plot=PLOT),))
+    tex = render(ws, "tex")
+    svg = trace_svg(PLOT, "t")
+    root = ET.fromstring(svg)
+    height = float(root.get("viewBox").split()[3])
+    tex_steps = [[(float(x), float(y)) for x, y in re.findall(_CM + _CM, path)]
+                 for path in re.findall(r"\\pgfsetstrokecolor\{tracestep\}\n(.*?)\\pgfusepathqstroke", tex)]
+    svg_steps = [[(float(x), height - float(y)) for x, y in (p.split(",") for p in line.get("points").split())]
+                 for line in root.iter(f"{SVG}polyline")]
+    assert len(tex_steps) == len(svg_steps) == len(PLOT.series)
+    for ours, theirs in zip(tex_steps, svg_steps):
+        assert len(ours) == len(theirs) == 2 * len(PLOT.t)  # a level and a jump per step
+        assert [c for p in ours for c in p] == pytest.approx([c for p in theirs for c in p], abs=1e-4)
+    tex_ticks = re.findall(r"\\pgftext\[base,right,at=\{\\pgfqpoint\{[-\d.]+cm\}\{[-\d.]+cm\}\}\]"
+                           r"\{\\traceticks \$([^$]*)\$\}", tex)
+    svg_ticks = [t.text.replace("\u2212", "-") for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert tex_ticks == svg_ticks and len(tex_ticks) >= 2 * len(PLOT.series)

@@ -380,6 +380,17 @@ def pgf_point(point: tuple[float, float]) -> Markup:
     return Markup(f"{{\\pgfqpoint{{{cm_text(point[0])}cm}}{{{cm_text(point[1])}cm}}}}")
 
 
+def pgf_qpath(points: Sequence[tuple[float, float]]) -> Markup:
+    """Points (cm) as one open path of PGF's quick commands: a move to the first, lines to
+    the others (TeX reads them without TikZ's parser).
+
+    >>> print(pgf_qpath([(0, 0), (1, 0.5)]))
+    \\pgfpathqmoveto{0cm}{0cm}\\pgfpathqlineto{1cm}{0.5cm}
+    """
+    corners = [f"{{{cm_text(x)}cm}}{{{cm_text(y)}cm}}" for x, y in points]
+    return Markup("\\pgfpathqmoveto" + corners[0] + "".join("\\pgfpathqlineto" + c for c in corners[1:]))
+
+
 def pgf_mark(point: tuple[float, float], outline: Sequence[tuple[float, float]],
              radius: float) -> Markup:
     """A filled marker at `point`: a circle of `radius`, or the polygon `outline` (its
@@ -393,9 +404,8 @@ def pgf_mark(point: tuple[float, float], outline: Sequence[tuple[float, float]],
     x, y = point
     if not outline:
         return Markup(f"\\pgfpathcircle{pgf_point(point)}{{{cm_text(radius)}cm}}\\pgfusepathqfill")
-    corners = [f"{{{cm_text(x + dx)}cm}}{{{cm_text(y + dy)}cm}}" for dx, dy in outline]
-    path = "\\pgfpathqmoveto" + corners[0] + "".join("\\pgfpathqlineto" + c for c in corners[1:])
-    return Markup(path + "\\pgfpathclose\\pgfusepathqfill")
+    corners = pgf_qpath([(x + dx, y + dy) for dx, dy in outline])
+    return Markup(f"{corners}\\pgfpathclose\\pgfusepathqfill")
 
 
 def digest(text: str) -> str:
@@ -442,6 +452,7 @@ def environment(fmt: str, templates: str | None = None) -> jinja2.Environment:
     env.filters["parens"] = lambda value: Markup(f"({env.finalize(value)})")
     env.filters["xcolor"] = lambda rgb: Markup(xcolor(rgb))
     env.filters.update(xy=tikz_point, polyline=tikz_polyline, pgfpoint=pgf_point, pgfmark=pgf_mark,
+                       qpath=pgf_qpath,
                        cm=lambda value: Markup(cm_text(value)), digest=digest)
     env.globals.update(trace_geometry=trace_geometry)
     env.filters["plain"] = latex_to_text
