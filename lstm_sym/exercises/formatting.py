@@ -332,10 +332,13 @@ def _close(a: Any, b: Any, tolerance: Tolerance) -> bool:
     gap = sp.expand(a - b)  # enough for polynomials; simplify only what is left
     if gap != 0 and gap.free_symbols:
         # A point where the two differ settles it quickly (simplify is slow with σ).
-        for value in _PROBES:
-            probe = gap.xreplace({s: value for s in gap.free_symbols}).evalf(30)
+        symbols = sorted(gap.free_symbols, key=str)
+        for value in _PROBES:  # each symbol its own value: m − n is not 0 at m = n
+            probe = gap.xreplace({s: value + k for k, s in enumerate(symbols)}).evalf(30)
             if probe.is_number and abs(probe) > 1e-20:
                 return False
+    if gap.is_Number:  # an explicit number: nothing for simplify to do
+        return gap == 0
     return gap == 0 or sp.simplify(gap) == 0
 
 

@@ -19,7 +19,7 @@ from lstm_sym.exercises.model import EXACT, Exercise, Misconception, Question, S
 from lstm_sym.exercises.variant import Variant
 from lstm_sym.model.cells import build_cell
 from lstm_sym.model.notation import L, m, n
-from lstm_sym.model.params import NetworkSpec, comparisons, count_params
+from lstm_sym.model.params import NetworkSpec, comparisons, count_params, ratio_of
 from lstm_sym.model.printing import TexPrinter
 
 FAMILY = "params"
@@ -166,7 +166,7 @@ def _lecture_cell(sizes: dict[str, int]) -> Question:
 def _ratio_ffn() -> Question:
     ratio = comparisons(NetworkSpec("lecture"))[0].ratio
     lecture, ffn = formula(NetworkSpec("lecture")), formula(NetworkSpec("ffn"))
-    three = sp.simplify(without_one_gate(NetworkSpec("lecture")) / ffn)
+    three = ratio_of(without_one_gate(NetworkSpec("lecture")), ffn)
     solution = (Step(T("ex.params.sol.ratio_ffn", **block_words(NetworkSpec("lecture"))),
                      rf"\frac{{{_tex(lecture)}}}{{{_tex(ffn)}}} = {sp.latex(ratio)}",
                      f"${sp.latex(ratio)}$"),)

@@ -169,6 +169,19 @@ def _inputs(cell: Cell) -> str:
     return ", ".join(eq.name for eq in cell.equations if eq.kind == "preactivation")
 
 
+def ratio_of(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """a/b in lowest terms. The counts are polynomials, so cancel settles it (and quickly:
+    a first simplify in a process also imports sympy.physics, a quarter of a second);
+    simplify is kept for a ratio cancel leaves open.
+
+    >>> n, m = sp.symbols("n m")
+    >>> ratio_of(3 * m * (n + m + 1), 4 * m * (n + m + 1))
+    3/4
+    """
+    ratio = sp.cancel(a / b)
+    return ratio if ratio.is_number else sp.simplify(a / b)
+
+
 def comparisons(spec: NetworkSpec) -> list[Comparison]:
     """Ratios the lecture talks about, at the same sizes and bias convention.
 
@@ -188,7 +201,7 @@ def _comparisons(spec: NetworkSpec) -> tuple[Comparison, ...]:
         return NetworkSpec(kind, bias=spec.bias, convention=spec.convention).cell()
 
     def ratio_to(kind: str) -> sp.Expr:
-        return sp.simplify(mine / other_cell(kind).param_count())
+        return ratio_of(mine, other_cell(kind).param_count())
 
     out = []
     if spec.kind == "lecture":
@@ -212,7 +225,7 @@ def _comparisons(spec: NetworkSpec) -> tuple[Comparison, ...]:
             f"has {more} more. The lecture notes say \"{more} fewer\"; that mixes up the two: "
             f"it is {fewer} fewer.")))
     if spec.kind == "lstm" and not spec.proj and spec.peephole == "none":
-        r = sp.simplify(other_cell("gru").param_count() / mine)
+        r = ratio_of(other_cell("gru").param_count(), mine)
         out.append(Comparison("gru", 1 / r, (
             f"A GRU of the same sizes has {r} of these: {1 - r} fewer, not the {1 / r - 1} the "
             f"lecture notes give (an LSTM has {1 / r - 1} more than a GRU).")))
