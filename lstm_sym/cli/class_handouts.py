@@ -27,7 +27,7 @@ from lstm_sym.cli.progress import ProgressBar
 from lstm_sym.errors import UserError
 from lstm_sym.handouts.content import Student, build_worksheet
 
-CHUNK = 8  # students per task: few enough round trips, and a bar that moves
+CHUNK = 4  # students per task: few round trips, a bar that moves, cores busy to the end
 GC_THRESHOLD = 50_000  # allocations between young collections during a class (default 700)
 
 
