@@ -64,8 +64,8 @@ def main() -> None:
     # The lecture cell screened exactly (ideal mpmath rows for every candidate).
     exact_rows = variant_module.batch_rows
 
-    def exact_screen(model, sequences, mode, c0=None):
-        return exact_rows(model, sequences, "ideal" if mode == "float" else mode, c0)
+    def exact_screen(model, sequences, mode, c0=None, snap=None, bind=None):
+        return exact_rows(model, sequences, "ideal" if mode == "float" else mode, c0, bind=bind)
 
     with mock.patch.object(variant_module, "batch_rows", exact_screen):
         slow = _timed(lambda s: _draw(None, s, 1), args.seeds)
