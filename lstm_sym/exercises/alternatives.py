@@ -11,8 +11,6 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-import mpmath
-import numpy as np
 import sympy as sp
 
 from lstm_sym.exercises.anatomy import anatomy
@@ -27,6 +25,7 @@ from lstm_sym.exercises.variant import (
     batch_rows,
     cell_of,
     make_model,
+    pinning,
     step_rows,
 )
 from lstm_sym.model.cells import Cell
@@ -139,17 +138,7 @@ def _pinned_rows(cell: tuple, weights: tuple, inputs: tuple) -> dict[str, list[d
     model = _model(cell, weights)
     parts = anatomy(model.cell)
     names = list(PINNED)
-    pins = [(parts.quantity(PINNED[n][0]).equation, mpmath.mpf(PINNED[n][1])) for n in names]
-
-    def bind(quantity: str, value: np.ndarray) -> np.ndarray:
-        columns = [k for k, (equation, _) in enumerate(pins) if equation == quantity]
-        if not columns:
-            return value
-        out = value.copy()
-        for k in columns:
-            out[:, k] = pins[k][1]
-        return out
-
+    bind = pinning([(parts.quantity(PINNED[n][0]).equation, PINNED[n][1]) for n in names])
     return dict(zip(names, batch_rows(model, [inputs] * len(names), "ideal", bind=bind)))
 
 

@@ -45,6 +45,7 @@ from lstm_sym.exercises.variant import (
     Row,
     Variant,
     make_model,
+    pinning,
     saturated_backend,
 )
 from lstm_sym.model.notation import Act
@@ -150,17 +151,9 @@ def _pinned(v: Variant, pins: tuple[tuple[str, int], ...]) -> dict[tuple[str, in
     init = {st.name: [list(r[f"{st.name}_prev"]) for r in rows] * len(pins)
             for st in cell.states}
 
-    def bind(name: str, value: np.ndarray) -> np.ndarray:
-        blocks = [k for k, (gate, _) in enumerate(pins) if gate == name]
-        if not blocks:
-            return value
-        out = value.copy()
-        for k in blocks:
-            out[:, k * steps:(k + 1) * steps] = mpmath.mpf(pins[k][1])
-        return out
-
     trace = run(v.model, [[list(x)] for x in v.inputs] * len(pins), mode="ideal", dps=50,
-                backend=saturated_backend(), bind=bind, h0=init.get("h"), c0=init.get("c"))
+                backend=saturated_backend(), bind=pinning(pins, width=steps),
+                h0=init.get("h"), c0=init.get("c"))
     env = trace.layers[0].steps[0]
     parts = anatomy(cell)
     return {pin: [{q.name: tuple(env[q.equation][:, k * steps + b]) for q in parts.quantities}

@@ -19,6 +19,7 @@ each sequence writes (once onto a non-empty memory), resets and reads.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from typing import Any
@@ -317,6 +318,29 @@ def batch_rows(model: Model, sequences, mode: str, c0: Any = None,
         table = [[list(env[name][0]) for _, name in names] for env in envs]
     return [[dict(zip(keys, (column[b] for column in step))) for step in table]
             for b in range(len(sequences))]
+
+
+def pinning(pins: Sequence[tuple[str, Any]], width: int = 1):
+    """A `bind` for :func:`lstm_sym.numeric.run.run` that sets quantity ``pins[k][0]`` to
+    ``pins[k][1]`` in the k-th block of `width` columns of the batch: one run computes
+    every pinned-gate misconception, a block of columns each.
+
+    >>> bind = pinning([("f", 0), ("i", 1)], width=2)
+    >>> bind("f", np.ones((1, 4), dtype=object)).tolist()
+    [[mpf('0.0'), mpf('0.0'), 1, 1]]
+    """
+    values = [(name, mpmath.mpf(value)) for name, value in pins]
+
+    def bind(name: str, value: np.ndarray) -> np.ndarray:
+        blocks = [k for k, (pinned, _) in enumerate(values) if pinned == name]
+        if not blocks:
+            return value
+        out = value.copy()
+        for k in blocks:
+            out[:, k * width:(k + 1) * width] = values[k][1]
+        return out
+
+    return bind
 
 
 def check_worked(worked: tuple[int, ...], steps: int) -> tuple[int, ...]:
