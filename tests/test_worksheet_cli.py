@@ -286,3 +286,16 @@ def test_real_roster_variants_differ_and_repeat(no_tex, tmp_path):
         runs.append(_files(tmp_path / name))
     assert runs[0] == runs[1]
     assert runs[0]["teacher/s1/key.json"] != runs[0]["teacher/s2/key.json"]
+
+
+def test_a_pdf_only_class_makes_no_empty_student_folders(sample, no_tex, tmp_path, capsys):
+    # Without md/tex or --per-student-pdf a student's folder would stay empty: their sheet
+    # is in the class PDF. (TeX is missing here, so the command also says what to install.)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns001,Ada\ns002,Bo\n")
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--format", "pdf", "--out", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["teacher"]
+    assert sorted(p.name for p in (out / "teacher").iterdir()) == ["class.json", "s001", "s002"]
+    err = capsys.readouterr().err
+    assert "no student folders" in err and "PDFs not written" in err

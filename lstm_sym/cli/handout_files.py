@@ -187,6 +187,18 @@ def write_single(variant: Variant, out: Path, plan: Plan) -> Outcome:
     return Outcome(written, [r.error for r in results if r.error is not None], missing)
 
 
+def student_files(plan: Plan) -> bool:
+    """Does a student's own folder get files? Their worksheet as Markdown or LaTeX, or its
+    PDF with --per-student-pdf; a PDF-only class prints from the class PDFs instead.
+
+    >>> plan = Plan(("pdf",), ("worksheet", "solutions"), None, True, per_student_pdf=False)
+    >>> student_files(plan), student_files(replace(plan, formats=("md",)))
+    (False, True)
+    """
+    return "worksheet" in plan.editions and (
+        any(fmt in plan.formats for fmt in ("md", "tex")) or (plan.pdf and plan.per_student_pdf))
+
+
 @dataclass
 class Staged:
     """One student's files, complete under temporary names (final folder -> staging
@@ -211,7 +223,7 @@ def stage_student(variant: Variant, out: Path, plan: Plan) -> Staged:
     (key, solutions), filled under temporary names; nothing is left behind on failure."""
     assert variant.student is not None
     finals = Folders(out / variant.student.id, out / TEACHER_FOLDER / variant.student.id)
-    wanted = [finals.teacher] + ([finals.student] if "worksheet" in plan.editions else [])
+    wanted = [finals.teacher] + ([finals.student] if student_files(plan) else [])
     staging = {final: new_staging_folder(final) for final in wanted}
     try:
         folders = Folders(staging.get(finals.student, staging[finals.teacher]),

@@ -43,6 +43,7 @@ from lstm_sym.cli.handout_files import (  # noqa: F401 (Plan, Variant… are thi
     Plan,
     Variant,
     latex_assets,
+    student_files,
     write_single,
     write_sources,
     write_student,
@@ -346,7 +347,8 @@ def _class_done(args: argparse.Namespace, students: Sequence[Student], outcome: 
                 plan: Plan, record: Path) -> Outcome:
     if plan.pdf:
         outcome.add(class_pdfs(outcome, students, args.out / TEACHER_FOLDER, plan))
-    print(msg("en", "ui.cli.wrote_students", count=len(students), path=relative_path(args.out),
+    key = "ui.cli.wrote_students" if student_files(plan) else "ui.cli.wrote_students_teacher"
+    print(msg("en", key, count=len(students), path=relative_path(args.out),
               teacher=relative_path(args.out / TEACHER_FOLDER), seed=args.seed,
               record=relative_path(record)), file=sys.stderr)
     return outcome
