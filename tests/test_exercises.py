@@ -486,3 +486,26 @@ def test_a_drawn_variant_shares_its_checked_runs_and_they_are_its_own():
         for mode in ("ideal", "exact"):
             assert drawn.rows(mode) == fresh.rows(mode)
             assert drawn.memory_trace(mode) == fresh.memory_trace(mode)
+
+
+def test_the_shared_local_factor_is_each_students_own():
+    # gradient.local is built once per distinct (W_f, b_f, W_i, b_i) of a class: each
+    # student's answer must still be σ(W_f·x + b_f) of their own weights.
+    import mpmath
+    import sympy as sp
+
+    from lstm_sym.exercises.gradient import _local
+    from lstm_sym.exercises.variant import draw_variant
+
+    x = ("0.3", "-0.2", "0.1")
+    seen = set()
+    for k in range(16):
+        v = draw_variant("lecture-worked", 3, Student(f"g{k}", "G"))
+        w, b = v.weights["W_f"][0], v.weights["b_f"][0]
+        got = sp.sympify(_local(v).answer, locals={"sigma": lambda a: 1 / (1 + sp.exp(-a))})
+        value = got.subs({sp.Symbol(f"x{i + 1}"): sp.Rational(str(xi)) for i, xi in enumerate(x)})
+        with mpmath.workdps(30):
+            expected = 1 / (1 + mpmath.exp(-(sum(wi * mpmath.mpf(xi) for wi, xi in zip(w, x)) + b)))
+            assert abs(mpmath.mpf(str(sp.N(value, 30))) - expected) < mpmath.mpf("1e-20")
+        seen.add((tuple(w), b))
+    assert len(seen) > 1  # the students did differ

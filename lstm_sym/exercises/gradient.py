@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lstm_sym.exercises.alternatives import FEEDBACK, alternative_rows
-from lstm_sym.exercises.cellmath import affine
+from lstm_sym.exercises.cellmath import affine, feeding, lecture_cell
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, tex_factor, tex_number
 from lstm_sym.exercises.model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
 from lstm_sym.exercises.variant import Variant, keep_span, reset_span
@@ -101,17 +101,39 @@ def pre_of_gate(cell_kind: str = "lecture") -> dict[str, str]:
     return pre_of_gate_of(build_cell(cell_kind))
 
 
-def _in_inputs(expr: sp.Expr, v: Variant) -> sp.Expr:
-    """Replace z, z_i, z_f, z_o by their formulas in x1, x2, x3."""
-    return expr.xreplace({sp.Symbol(name): affine(v.weights, name)
-                          for name in ("z", "z_i", "z_f", "z_o")})
+def _in_inputs(expr: sp.Expr, weights: dict[str, Any]) -> sp.Expr:
+    """Replace the pre-activations in `expr` (z, z_i, z_f, z_o) by their formulas in x1,
+    x2, x3."""
+    return expr.xreplace({sp.Symbol(name): affine(weights, name)
+                          for name in ("z", "z_i", "z_f", "z_o")
+                          if sp.Symbol(name) in expr.free_symbols})
 
 
 def _local(v: Variant) -> Question:
+    """The local factor ∂c′/∂c in the inputs; it reads only the weights of the
+    pre-activations in the factor and its misconception, so a class shares it."""
+    dc, dz, _ = local_factors()
+    pres = sorted(str(s) for s in (dc.free_symbols | dz.free_symbols))
+    read = sorted({p for pre in pres for p in feeding(lecture_cell(), pre) if p})
+    return _local_question(tuple((p, _frozen(v.weights[p])) for p in read), len(v.inputs[0]))
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(x) for x in value) if isinstance(value, list) else value
+
+
+def _thawed(value: Any) -> Any:
+    return [_thawed(x) for x in value] if isinstance(value, tuple) else value
+
+
+@cache
+def _local_question(read: tuple[tuple[str, Any], ...], inputs: int) -> Question:
+    weights = {name: _thawed(value) for name, value in read}
     dc, dz, plain = local_factors()
-    answer = _in_inputs(dc, v)
+    answer = _in_inputs(dc, weights)
     without_forget = dc.xreplace({sigma(plain["z_f"]): sp.Integer(1)})  # c′ = g(z)σ(z_i) + c
-    candidates = [Misconception("input_gate", str(_in_inputs(dz, v)), T("ex.mc.grad.input_gate")),
+    candidates = [Misconception("input_gate", str(_in_inputs(dz, weights)),
+                                T("ex.mc.grad.input_gate")),
                   Misconception("no_forget_gate", str(without_forget),
                                 T("ex.mc.grad.no_forget_gate"))]
     steps = (Step(T("ex.grad.sol.local"),
@@ -119,7 +141,7 @@ def _local(v: Variant) -> Question:
                   rf"\frac{{\partial c'}}{{\partial c}} = {sp.latex(dc)}", f"${sp.latex(dc)}$"),
              Step(T("ex.grad.sol.local_inputs"), rf"{sp.latex(dc)} = {sp.latex(answer)}",
                   f"${sp.latex(answer)}$"))
-    variables = tuple(f"x{k}" for k in range(1, len(v.inputs[0]) + 1))
+    variables = tuple(f"x{k}" for k in range(1, inputs + 1))
     return Question(f"{FAMILY}.local", FAMILY, "expression", T("ex.grad.q.local"), str(answer),
                     variables=variables, display=sp.latex(answer), solution=steps,
                     points=POINTS["local"],
