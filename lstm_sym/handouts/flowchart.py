@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _NODE = r'(?P<{p}id>[A-Za-z_][\w]*)(?:(?P<{p}shape>\(\(|\[\[|\(\[|\[|\()"(?P<{p}text>[^"]*)"(?:\)\)|\]\]|\]\)|\]|\)))?'
 _EDGE = re.compile(r"^\s*" + _NODE.format(p="a") + r'\s*(?P<arrow>-->|-\.->|--\s*"(?P<label>[^"]*)"\s*-->)\s*'
@@ -222,6 +223,7 @@ def _boundary(n: Node, tx: float, ty: float) -> tuple[float, float]:
     return n.x + dx * s, n.y + dy * s
 
 
+@lru_cache(maxsize=64)  # a class's notebooks share their cell's chart: drawn once per text
 def draw(text: str, fmt: str = "svg") -> bytes:
     """The flowchart as an SVG (or PNG) picture, drawn with matplotlib: text as paths,
     so it looks the same everywhere, CJK included where a CJK font is installed.
