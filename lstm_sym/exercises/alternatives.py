@@ -102,18 +102,27 @@ def altered_weights(name: str, weights: dict[str, Any], cell: Cell | None = None
     raise KeyError(name)
 
 
-def _freeze(obj: Any) -> Any:
+def freeze(obj: Any) -> Any:
+    """Weights, inputs or options as nested tuples: hashable, so a cache key.
+
+    >>> freeze({"W": [[1, 0]], "b": [2]}), thaw_weights(freeze({"W": [[1, 0]], "b": [2]}))
+    ((('W', ((1, 0),)), ('b', (2,))), {'W': [[1, 0]], 'b': [2]})
+    """
     if isinstance(obj, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in obj.items()))
+        return tuple(sorted((k, freeze(v)) for k, v in obj.items()))
     if isinstance(obj, (list, tuple)):
-        return tuple(_freeze(v) for v in obj)
+        return tuple(freeze(v) for v in obj)
     return obj
+
+
+def thaw_weights(weights: tuple) -> dict[str, Any]:
+    """:func:`freeze`'s weights back as the JSON lists the model reads."""
+    return {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
 
 
 def _model(cell: tuple, weights: tuple):
     """The model of frozen (hashable, so cacheable) cell options and weights."""
-    thawed = {k: [list(r) if isinstance(r, tuple) else r for r in v] for k, v in weights}
-    return make_model(dict(cell), thawed, "alternative")
+    return make_model(dict(cell), thaw_weights(weights), "alternative")
 
 
 @lru_cache(maxsize=1024)
@@ -126,7 +135,7 @@ def rows_with_weights(variant: Variant, name: str, memory: bool = False) -> list
     (:func:`altered_weights`)."""
     weights = altered_weights(name, variant.weights, cell_of(variant.cell))
     seq = variant.memory_inputs if memory else variant.inputs
-    return _rows(_freeze(variant.cell), _freeze(weights), _freeze(seq), None)
+    return _rows(freeze(variant.cell), freeze(weights), freeze(seq), None)
 
 
 @lru_cache(maxsize=1024)
@@ -148,4 +157,4 @@ def alternative_rows(variant: Variant, name: str, memory: bool = False) -> list[
     if name not in PINNED:
         return rows_with_weights(variant, name, memory)
     seq = variant.memory_inputs if memory else variant.inputs
-    return _pinned_rows(_freeze(variant.cell), _freeze(variant.weights), _freeze(seq))[name]
+    return _pinned_rows(freeze(variant.cell), freeze(variant.weights), freeze(seq))[name]

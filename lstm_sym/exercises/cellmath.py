@@ -126,3 +126,64 @@ def weight_of(weights: dict[str, Any], pre: str, cell: Cell | None = None) -> tu
     row, bias = _row_and_bias(weights, pre, cell)
     channel = max(range(len(row)), key=lambda k: abs(row[k]))
     return channel, row[channel], bias
+
+
+# --- what a question reads of the weights: the cache key, so a class shares the work -----
+
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _types(value: Any) -> Any:
+    return tuple(_types(v) for v in value) if isinstance(value, (list, tuple)) else (
+        type(value).__name__)
+
+
+def weights_from_key(frozen: tuple) -> dict[str, Any]:
+    """Weights back from :func:`weights_key` (nested lists, as a variant holds them)."""
+    def thaw(value: Any) -> Any:
+        return [thaw(v) for v in value] if isinstance(value, tuple) else value
+
+    return {name: thaw(value) for name, value, _ in frozen}
+
+
+def _zeroed(value: Any) -> Any:
+    return [_zeroed(v) for v in value] if isinstance(value, (list, tuple)) else 0
+
+
+def weights_key(weights: dict[str, Any], cell: Cell, keep) -> tuple:
+    """The weights with every parameter `keep(param)` rejects zeroed (same shapes), as a
+    hashable key: what a question reads of the weights, so a class shares the work. Each
+    number keeps its type (100 and 100.0 print apart).
+
+    >>> key = weights_key({"W_f": [[0, 100, 0]], "b_f": [10], "W_o": [[5, 0, 0]], "b_o": [-3]},
+    ...                   lecture_cell(), lambda prm: prm.name in ("W_f", "b_f"))
+    >>> weights_from_key(key)["W_o"], weights_from_key(key)["W_f"]
+    ([[0, 0, 0]], [[0, 100, 0]])
+    """
+    params = {prm.name: prm for prm in cell.params}
+    kept = {name: value if name in params and keep(params[name]) else _zeroed(value)
+            for name, value in weights.items()}
+    return tuple((name, _freeze(value), _types(value)) for name, value in sorted(kept.items()))
+
+
+@lru_cache(maxsize=64)
+def reached(cell: Cell, quantity: str) -> frozenset[str]:
+    """The parameters `quantity` depends on within a step, from the cell's equations.
+
+    >>> from lstm_sym.exercises.cellmath import lecture_cell
+    >>> sorted(reached(lecture_cell(), "o")), sorted(reached(lecture_cell(), "c_new"))[:3]
+    (['W_o', 'b_o'], ['W_f', 'W_i', 'W_z'])
+    """
+    params = {prm.name for prm in cell.params}
+    assigned = {eq.name for eq in cell.equations}
+    seen: set[str] = set()
+    todo = [quantity]
+    while todo:
+        for symbol in cell.equation(todo.pop()).rhs.free_symbols:
+            name = getattr(symbol, "name", None)
+            if name in (params | assigned) and name not in seen:
+                seen.add(name)
+                if name in assigned:
+                    todo.append(name)
+    return frozenset(seen & params)

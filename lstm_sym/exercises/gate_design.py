@@ -16,7 +16,14 @@ import numpy as np
 import sympy as sp
 
 from lstm_sym.exercises.alternatives import FEEDBACK, altered_weights
-from lstm_sym.exercises.cellmath import GATE_OF, affine_tex, weight_of
+from lstm_sym.exercises.cellmath import (
+    GATE_OF,
+    affine_tex,
+    reached,
+    weight_of,
+    weights_from_key,
+    weights_key,
+)
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, key_vector, tex_number, tex_vector
 from lstm_sym.exercises.model import EXACT, IDEAL, RELATIVE, Exercise, Misconception, Question, Step, T, Text
 from lstm_sym.exercises.variant import SATURATION, Variant, batch_rows, make_model, step_rows
@@ -45,70 +52,18 @@ def _rest_rows(weights: dict, cell: dict, exact: bool = True) -> tuple[dict, dic
 
 # --- what a question reads of the weights: the cache key, so a class shares the work -----
 
-def _freeze(value: Any) -> Any:
-    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
-
-
-def _types(value: Any) -> Any:
-    return tuple(_types(v) for v in value) if isinstance(value, (list, tuple)) else (
-        type(value).__name__)
-
-
-def _thaw(frozen: tuple) -> dict[str, Any]:
-    """Weights back from :func:`_only` (nested lists, as a variant holds them)."""
-    def thaw(value: Any) -> Any:
-        return [thaw(v) for v in value] if isinstance(value, tuple) else value
-
-    return {name: thaw(value) for name, value, _ in frozen}
-
-
-def _zeroed(value: Any) -> Any:
-    return [_zeroed(v) for v in value] if isinstance(value, (list, tuple)) else 0
-
-
-def _only(weights: dict[str, Any], cell: Cell, keep) -> tuple:
-    """The weights with every parameter `keep(param)` rejects zeroed (same shapes), as a
-    hashable key; each number keeps its type (100 and 100.0 print apart)."""
-    params = {prm.name: prm for prm in cell.params}
-    kept = {name: value if name in params and keep(params[name]) else _zeroed(value)
-            for name, value in weights.items()}
-    return tuple((name, _freeze(value), _types(value)) for name, value in sorted(kept.items()))
-
-
 def _at_rest(weights: dict[str, Any], cell: Cell) -> tuple:
     """At rest (every input 0, the memory 0) every weight matrix multiplies 0: the gates'
     biases are all that reaches the gates, so the gates at rest are those of these alone."""
-    reached = frozenset().union(*(_reached(cell, g) for g in GATES))
-    return _only(weights, cell, lambda prm: "bias" in prm.role and prm.name in reached)
+    biases = frozenset().union(*(reached(cell, g) for g in GATES))
+    return weights_key(weights, cell, lambda prm: "bias" in prm.role and prm.name in biases)
 
 
 def _reaching(weights: dict[str, Any], cell: Cell, quantity: str) -> tuple:
     """Only the parameters `quantity`'s equations read (through the quantities they read);
     the others, zeroed, cannot change it."""
-    reached = _reached(cell, quantity)
-    return _only(weights, cell, lambda prm: prm.name in reached)
-
-
-@lru_cache(maxsize=64)
-def _reached(cell: Cell, quantity: str) -> frozenset[str]:
-    """The parameters `quantity` depends on within a step, from the cell's equations.
-
-    >>> from lstm_sym.exercises.cellmath import lecture_cell
-    >>> sorted(_reached(lecture_cell(), "o")), sorted(_reached(lecture_cell(), "c_new"))[:3]
-    (['W_o', 'b_o'], ['W_f', 'W_i', 'W_z'])
-    """
-    params = {prm.name for prm in cell.params}
-    assigned = {eq.name for eq in cell.equations}
-    seen: set[str] = set()
-    todo = [quantity]
-    while todo:
-        for symbol in cell.equation(todo.pop()).rhs.free_symbols:
-            name = getattr(symbol, "name", None)
-            if name in (params | assigned) and name not in seen:
-                seen.add(name)
-                if name in assigned:
-                    todo.append(name)
-    return frozenset(seen & params)
+    read = reached(cell, quantity)
+    return weights_key(weights, cell, lambda prm: prm.name in read)
 
 
 def _rest(v: Variant) -> Question:
@@ -117,7 +72,7 @@ def _rest(v: Variant) -> Question:
 
 @lru_cache(maxsize=1024)
 def _rest_question(cell_options: tuple, frozen: tuple) -> Question:
-    cell, weights = dict(cell_options), _thaw(frozen)
+    cell, weights = dict(cell_options), weights_from_key(frozen)
     ideal, exact = _rest_rows(weights, cell)
     answer = key_vector(ideal[g] for g in GATES)
     exact_key = key_vector(exact[g] for g in GATES)
@@ -213,7 +168,7 @@ def _opener(v: Variant) -> Question:
 @lru_cache(maxsize=1024)
 def _opens(cell_options: tuple, frozen: tuple) -> tuple[int, int, str]:
     """(inputs, the one input that opens the read gate alone, z_o in LaTeX)."""
-    weights = _thaw(frozen)
+    weights = weights_from_key(frozen)
     n_inputs = len(weights["W_z"][0])
     model = make_model(dict(cell_options), weights, "gates")
     unit = [[tuple(1 if k == j else 0 for k in range(n_inputs))] for j in range(n_inputs)]

@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from lstm_sym.exercises.alternatives import FEEDBACK, alternative_rows
-from lstm_sym.exercises.cellmath import affine, feeding, lecture_cell
+from lstm_sym.exercises.cellmath import affine, reached, weights_from_key, weights_key
 from lstm_sym.exercises.formatting import distinct_misconceptions, key_number, tex_factor, tex_number
 from lstm_sym.exercises.model import EXACT, IDEAL, Exercise, Misconception, Question, Step, T
 from lstm_sym.exercises.variant import Variant, keep_span, reset_span
@@ -113,22 +113,15 @@ def _local(v: Variant) -> Question:
     """The local factor ∂c′/∂c in the inputs; it reads only the weights of the
     pre-activations in the factor and its misconception, so a class shares it."""
     dc, dz, _ = local_factors()
-    pres = sorted(str(s) for s in (dc.free_symbols | dz.free_symbols))
-    read = sorted({p for pre in pres for p in feeding(lecture_cell(), pre) if p})
-    return _local_question(tuple((p, _frozen(v.weights[p])) for p in read), len(v.inputs[0]))
-
-
-def _frozen(value: Any) -> Any:
-    return tuple(_frozen(x) for x in value) if isinstance(value, list) else value
-
-
-def _thawed(value: Any) -> Any:
-    return [_thawed(x) for x in value] if isinstance(value, tuple) else value
+    cell = v.model.cell
+    read = frozenset().union(*(reached(cell, str(s)) for s in dc.free_symbols | dz.free_symbols))
+    return _local_question(weights_key(v.weights, cell, lambda prm: prm.name in read),
+                           len(v.inputs[0]))
 
 
 @cache
 def _local_question(read: tuple[tuple[str, Any], ...], inputs: int) -> Question:
-    weights = {name: _thawed(value) for name, value in read}
+    weights = weights_from_key(read)
     dc, dz, plain = local_factors()
     answer = _in_inputs(dc, weights)
     without_forget = dc.xreplace({sigma(plain["z_f"]): sp.Integer(1)})  # c′ = g(z)σ(z_i) + c

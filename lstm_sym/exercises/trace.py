@@ -184,6 +184,24 @@ def _feedback(v: Variant, parts: Anatomy, name: str, gate: str | None) -> Text:
              state=parts.quantity(state).tex)
 
 
+def _cell_pins(parts: Anatomy) -> list[tuple[str, str, int]]:
+    """(misconception, gate, 0 or 1): every gate a student may misread as always shut or
+    always open; the read gate's only for the output.
+
+    >>> from lstm_sym.exercises.cellmath import lecture_cell
+    >>> _cell_pins(anatomy(lecture_cell()))[-1]
+    ('output_always_open', 'o', 1)
+    """
+    pins = []
+    for st, gate in parts.keep.items():
+        pins += [("forget_ignored", gate, 0), ("no_reset", gate, 1)]
+        if st in parts.write:
+            pins.append(("input_ignored", parts.write[st], 1))
+    if parts.read:
+        pins.append(("output_always_open", parts.read, 1))
+    return pins
+
+
 def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
                   memo: _Memo) -> list[tuple[str, tuple, Text]]:
     """(misconception id, values, feedback) candidates for quantity q at step t."""
@@ -200,17 +218,9 @@ def _alternatives(v: Variant, parts: Anatomy, q: Quantity, t: int,
     state = parts.state_of(q.name)
     output = q.name == parts.quantities[-1].name
     if v.ideal and (state or output):
-        pins = []
-        for st, gate in parts.keep.items():
-            pins += [("forget_ignored", gate, 0), ("no_reset", gate, 1)]
-            if st in parts.write:
-                pins.append(("input_ignored", parts.write[st], 1))
-        if output and parts.read:
-            pins.append(("output_always_open", parts.read, 1))
-        every = [(gate, pin) for st, gate in parts.keep.items() for pin in (0, 1)]
-        every += [(parts.write[st], 1) for st in parts.keep if st in parts.write]
-        every += [(parts.read, 1)] if parts.read else []
-        pinned = memo.get_or(("pins",), lambda: _pinned(v, tuple(dict.fromkeys(every)))) \
+        pins = [pin for pin in _cell_pins(parts) if output or pin[0] != "output_always_open"]
+        pinned = memo.get_or(("pins",), lambda: _pinned(
+            v, tuple(dict.fromkeys((gate, pin) for _, gate, pin in _cell_pins(parts))))) \
             if pins else {}
         for name, gate, pin in pins:
             out.append((name, pinned[(gate, pin)][t - 1][q.name], _feedback(v, parts, name, gate)))
