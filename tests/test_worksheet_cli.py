@@ -299,3 +299,24 @@ def test_a_pdf_only_class_makes_no_empty_student_folders(sample, no_tex, tmp_pat
     assert sorted(p.name for p in (out / "teacher").iterdir()) == ["class.json", "s001", "s002"]
     err = capsys.readouterr().err
     assert "no student folders" in err and "PDFs not written" in err
+
+
+def test_a_class_redraws_a_student_whose_answers_another_has(sample, no_tex, tmp_path, monkeypatch):
+    # Every first draw "collides": the first student in id order keeps attempt 0, the
+    # others are drawn again (attempt 1) and their rejected folders leave no trace.
+    calls = []
+
+    def member(spec, student, attempt):
+        calls.append((student.id, attempt))
+        variant, prints = _sample_member(spec, student, attempt)
+        return variant, (("first draw",) if attempt == 0 else prints)
+
+    monkeypatch.setattr(class_handouts, "member", member)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns2,Bo\ns1,Ada\ns3,Cy\n")
+    out = tmp_path / "class"
+    assert main(["worksheet", "--students", str(roster), "--format", "md", "--out", str(out)]) == 0
+    redrawn = sorted(sid for sid, attempt in calls if attempt == 1)
+    assert redrawn == ["s2", "s3"]  # s1 comes first in id order and keeps its first draw
+    assert sorted(p.name for p in out.iterdir()) == ["s1", "s2", "s3", "teacher"]
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]

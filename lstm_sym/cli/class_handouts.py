@@ -24,7 +24,6 @@ from typing import Any
 
 from lstm_sym.cli.handout_files import Outcome, Plan, Staged, Variant, stage_student, write_student
 from lstm_sym.cli.progress import ProgressBar
-from lstm_sym.errors import UserError
 from lstm_sym.handouts.content import Student, build_worksheet
 
 CHUNK = 4  # students per task: few round trips, a bar that moves, cores busy to the end
@@ -79,26 +78,28 @@ def _settle(spec: ClassSpec, order: Sequence[Student], made: dict[str, tuple[Sta
             redraw: bool) -> Outcome:
     """Publish students in id order, each with answers no earlier student has; a clash is
     drawn again (`redraw`) or, after a failure, left out."""
-    from lstm_sym.exercises.exercise_set import MAX_ATTEMPTS
+    from lstm_sym.exercises.exercise_set import first_distinct
 
     outcome = Outcome([], [], set())
     taken: set[tuple] = set()
     for student in order:
         if student.id not in made:
             continue
-        staged, prints = made.pop(student.id)
-        attempt = 0
-        while not taken.isdisjoint(prints):
-            staged.discard()
-            if not redraw:
-                break
-            attempt += 1
-            if attempt >= MAX_ATTEMPTS:  # pragma: no cover - would need ~10^6 students
-                raise UserError(f"roster: no distinct variant left for student {student.id!r}")
-            [(staged, prints)] = stage_members(spec, [student], attempt)
-        else:
-            taken.update(prints)
-            outcome.add(staged.publish())
+        first = made.pop(student.id)
+        if not redraw:
+            staged, prints = first
+            if taken.isdisjoint(prints):
+                taken.update(prints)
+                outcome.add(staged.publish())
+            else:
+                staged.discard()
+            continue
+
+        def draw(attempt: int, student: Student = student, first=first) -> tuple[Staged, Prints]:
+            return first if attempt == 0 else stage_members(spec, [student], attempt)[0]
+
+        staged = first_distinct(draw, taken, student.id, drop=Staged.discard)
+        outcome.add(staged.publish())
     return outcome
 
 

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -201,15 +201,31 @@ def class_variants(seed: int, students: Iterable[Student], example: str = "lectu
     roster = check_roster(students)
     chosen: dict[str, ExerciseSet] = {}
     taken: set[tuple] = set()  # every chosen set's fingerprints: one lookup per candidate
+
+    def draw(student: Student, attempt: int) -> tuple[ExerciseSet, tuple[tuple, ...]]:
+        candidate = build_set(example, worked, seed, student, attempt, cell_options, inputs,
+                              hidden)
+        return candidate, fingerprints(candidate)
+
     for student in sorted(roster, key=lambda s: s.id):
-        for attempt in range(MAX_ATTEMPTS):
-            candidate = build_set(example, worked, seed, student, attempt, cell_options, inputs,
-                                  hidden)
-            prints = fingerprints(candidate)
-            if taken.isdisjoint(prints):
-                break
-        else:  # pragma: no cover - would need ~10^6 students
-            raise UserError(f"roster: no distinct variant left for student {student.id!r}")
-        chosen[student.id] = candidate
-        taken.update(prints)
+        chosen[student.id] = first_distinct(lambda a, s=student: draw(s, a), taken, student.id)
     return {s.id: chosen[s.id] for s in roster}
+
+
+def first_distinct(draw: Callable[[int], tuple[Any, tuple[tuple, ...]]], taken: set[tuple],
+                   student_id: str, drop: Callable[[Any], None] | None = None) -> Any:
+    """The first attempt (0, 1, …) whose fingerprints no earlier student has; they are
+    added to `taken`. A rejected attempt is handed to `drop` (e.g. to remove its files).
+
+    >>> taken = {("all", "a")}
+    >>> first_distinct(lambda k: (k, (("all", "ab"[k]),)), taken, "s1"), sorted(taken)
+    (1, [('all', 'a'), ('all', 'b')])
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        made, prints = draw(attempt)
+        if taken.isdisjoint(prints):
+            taken.update(prints)
+            return made
+        if drop is not None:
+            drop(made)
+    raise UserError(f"roster: no distinct variant left for student {student_id!r}")  # pragma: no cover
